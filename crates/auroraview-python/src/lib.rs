@@ -1,0 +1,19 @@
+//! `auroraview._core`: the PyO3 bindings of auroraview.
+//!
+//! Bindings only: each type here wraps a type of `auroraview-core` (or, later, the WebView
+//! runtime) and converts arguments, results and errors. Logic that a Rust user of the core
+//! would also need belongs in the core, not here. The Python package `auroraview` is the
+//! public API; this module is its private engine (see `python/auroraview/_core.pyi`).
+
+mod dispatcher;
+mod errors;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<dispatcher::PyDispatcher>()?;
+    m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+"""Decorators that make a function run on the DCC's main thread (RFC 0002, section 1).
+
+``ensure_main_thread`` / ``dcc_thread_safe``: the call blocks (bounded) and returns the
+function's result. ``dcc_thread_safe_async``: fire-and-forget. All keep ``__name__``,
+``__doc__`` and ``__wrapped__``, and mark the wrapper so ``WebView(dcc_mode=True)`` does not
+wrap twice. Each works bare (``@dcc_thread_safe``) or with options
+(``@dcc_thread_safe(timeout=5)``).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Optional, TypeVar, Union, overload
+
+from .thread_dispatcher import is_main_thread, run_on_main_thread, run_on_main_thread_sync
+
+__all__ = ["dcc_thread_safe", "dcc_thread_safe_async", "ensure_main_thread"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Attribute set on wrappers that already marshal to the main thread.
+MARKER = "__auroraview_main_thread__"
+
+
+def _sync_wrapper(func: F, timeout: Optional[float]) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if is_main_thread():
+            return func(*args, **kwargs)
+        return run_on_main_thread_sync(functools.partial(func, *args, **kwargs), timeout=timeout)
+
+    setattr(wrapper, MARKER, True)
+    return wrapper  # type: ignore[return-value]
+
+
+@overload
+def ensure_main_thread(func: F) -> F: ...
+@overload
+def ensure_main_thread(*, timeout: Optional[float] = None) -> Callable[[F], F]: ...
+def ensure_main_thread(
+    func: Optional[F] = None, *, timeout: Optional[float] = None
+) -> Union[F, Callable[[F], F]]:
+    """Make every call of ``func`` run on the main thread and return its result.
+
+    On the main thread the call runs inline; from other threads it waits at most
+    ``timeout`` seconds (default: ``get_default_timeout()``). Exceptions re-raise in the
+    caller with their type and traceback.
+    """
+    if func is None:
+        return lambda f: _sync_wrapper(f, timeout)
+    return _sync_wrapper(func, timeout)
+
+
+@overload
+def dcc_thread_safe(func: F) -> F: ...
+@overload
+def dcc_thread_safe(*, timeout: Optional[float] = None) -> Callable[[F], F]: ...
+def dcc_thread_safe(
+    func: Optional[F] = None, *, timeout: Optional[float] = None
+) -> Union[F, Callable[[F], F]]:
+    """Run the decorated function on the DCC's main thread (blocking, bounded).
+
+    Use it on WebView handlers that call DCC APIs::
+
+        @webview.on("export")
+        @dcc_thread_safe
+        def handle_export(data):
+            import maya.cmds as cmds
+            return cmds.file(exportSelected=True, type="mayaAscii")
+
+    Same semantics as :func:`ensure_main_thread`.
+    """
+    return ensure_main_thread(func, timeout=timeout) if func else ensure_main_thread(
+        timeout=timeout
+    )
+
+
+def dcc_thread_safe_async(func: Callable[..., Any]) -> Callable[..., None]:
+    """Queue each call of the decorated function for the DCC's main thread and return
+    ``None`` at once (even on the main thread: the call runs at the host's next pump).
+    Exceptions it raises are logged on the ``auroraview.dispatch`` logger."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        run_on_main_thread(func, *args, **kwargs)
+
+    setattr(wrapper, MARKER, True)
+    return wrapper

@@ -1,0 +1,74 @@
+"""The host-adapter contract: how a host makes its main thread call ``Dispatcher.pump()``.
+
+An adapter knows one host's dispatch API and nothing else: no queueing, no waiting, no
+results (that is the Rust dispatcher's job). Adapters live one per file beside this one and
+are listed, in detection order, in ``registry.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from auroraview._core import Dispatcher
+
+logger = logging.getLogger("auroraview.dispatch")
+
+
+class HostAdapter:
+    """Connects a host's main loop to a dispatcher.
+
+    Subclasses set ``name``, implement :meth:`detect` and :meth:`wake`, and override
+    :meth:`install`/:meth:`uninstall` when the host needs a hook set up or torn down.
+    """
+
+    #: Name used by ``AURORAVIEW_DISPATCHER`` and reported by ``current_host()``.
+    name: ClassVar[str] = ""
+    #: True for a fallback that detection should keep trying to replace.
+    provisional: ClassVar[bool] = False
+    #: Appended to a timeout error when nothing served the queue during the wait.
+    idle_hint: ClassVar[str] = (
+        "The host's event loop did not run; is the main thread blocked?"
+    )
+
+    def __init__(self) -> None:
+        self.dispatcher: Dispatcher | None = None
+
+    @classmethod
+    def detect(cls) -> bool:
+        """True if this process is this host and its main loop can serve us. Cheap, no side
+        effects, callable from any thread; looks at ``sys.modules`` rather than importing."""
+        raise NotImplementedError
+
+    def is_alive(self) -> bool:
+        """False once the host loop this adapter is wired to has gone (say, the Qt
+        application was destroyed); the registry then selects an adapter anew."""
+        return True
+
+    def install(self, dispatcher: Dispatcher) -> None:
+        """Wire the host to ``dispatcher``: from now on each ``wake()`` makes the host's main
+        thread call ``dispatcher.pump()`` soon."""
+        self.dispatcher = dispatcher
+        dispatcher.idle_hint = self.idle_hint
+        dispatcher.set_waker(self.wake)
+
+    def uninstall(self) -> None:
+        """Undo :meth:`install`. Must not raise."""
+        dispatcher, self.dispatcher = self.dispatcher, None
+        if dispatcher is not None:
+            dispatcher.set_waker(None)
+
+    def wake(self) -> None:
+        """Ask the host to pump soon. Called from any thread, once per burst; must not block
+        and must not pump inline."""
+        raise NotImplementedError
+
+    def pump(self) -> None:
+        """Run queued work now; hosts call this on their main thread."""
+        dispatcher = self.dispatcher
+        if dispatcher is not None and not dispatcher.closed:
+            dispatcher.pump()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"

@@ -1,0 +1,40 @@
+"""Maya: ``maya.utils.executeDeferred(fn)`` runs fn on the main thread at the next idle.
+
+``executeInMainThreadWithResult`` is not used: sync calls are built on the dispatcher, with a
+timeout. In batch mode (mayapy, ``maya.standalone``) there are no idle events, so Maya is not
+detected there and the standalone loop (``run_main_loop()``) serves instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from .base import HostAdapter
+
+
+class MayaAdapter(HostAdapter):
+    name = "maya"
+    idle_hint = (
+        "Maya did not reach idle during the wait (a modal dialog or a long script on the main "
+        "thread?). In mayapy/batch mode call auroraview.utils.run_main_loop() instead."
+    )
+
+    @classmethod
+    def detect(cls) -> bool:
+        utils = sys.modules.get("maya.utils")
+        if utils is None or not hasattr(utils, "executeDeferred"):
+            return False
+        if "maya.standalone" in sys.modules:
+            return False
+        cmds = sys.modules.get("maya.cmds")
+        # maya.cmds may only be used on the main thread; off it, trust maya.standalone alone.
+        if cmds is not None and threading.current_thread() is threading.main_thread():
+            try:
+                return not cmds.about(batch=True)
+            except Exception:
+                return False
+        return True
+
+    def wake(self) -> None:
+        sys.modules["maya.utils"].executeDeferred(self.pump)

@@ -1,0 +1,109 @@
+"""Qt hosts (any application with a running QCoreApplication; PySide6/2, PyQt6/5).
+
+Route: a QObject that lives in the application's thread and a signal connected to its slot
+with ``QueuedConnection``; emitting the signal from any thread posts an event that the GUI
+thread's loop delivers, and the slot pumps. Never ``QTimer.singleShot`` from a worker (the
+timer would belong to a thread with no event loop and never fire), never
+``BlockingQueuedConnection`` (deadlocks when the caller is the GUI thread).
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import Any, Callable, Optional
+
+from .base import HostAdapter, logger
+
+_BINDINGS = ("PySide6", "PyQt6", "PySide2", "PyQt5")
+_pump_classes: dict[str, type] = {}
+
+
+def running_qt_core() -> Optional[ModuleType]:
+    """The QtCore module of the first loaded Qt binding that has an application instance."""
+    for binding in _BINDINGS:
+        core = sys.modules.get(f"{binding}.QtCore")
+        if core is not None and core.QCoreApplication.instance() is not None:
+            return core
+    return None
+
+
+def _pump_class(core: ModuleType) -> type:
+    cls = _pump_classes.get(core.__name__)
+    if cls is None:
+        signal = getattr(core, "Signal", None) or core.pyqtSignal
+        slot = getattr(core, "Slot", None) or core.pyqtSlot
+
+        class _QtPump(core.QObject):  # type: ignore[name-defined, misc]
+            wake_requested = signal()
+
+            def __init__(self, pump: Callable[[], None]) -> None:
+                super().__init__()
+                self._pump = pump
+
+            @slot()
+            def on_wake(self) -> None:
+                self._pump()
+
+        cls = _pump_classes[core.__name__] = _QtPump
+    return cls
+
+
+def _queued_connection(core: ModuleType) -> Any:
+    connection_type = getattr(core.Qt, "ConnectionType", None)
+    queued = getattr(connection_type, "QueuedConnection", None)
+    return queued if queued is not None else core.Qt.QueuedConnection
+
+
+class QtAdapter(HostAdapter):
+    name = "qt"
+    idle_hint = (
+        "The Qt event loop did not deliver events during the wait: is the GUI thread blocked, "
+        "or has app.exec() not been started yet?"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pump_obj: Any = None
+        self._app_id = 0
+        self._core: Optional[ModuleType] = None
+
+    @classmethod
+    def detect(cls) -> bool:
+        return running_qt_core() is not None
+
+    def is_alive(self) -> bool:
+        core = self._core
+        app = core.QCoreApplication.instance() if core is not None else None
+        return app is not None and id(app) == self._app_id
+
+    def install(self, dispatcher: Any) -> None:
+        core = running_qt_core()
+        if core is None:
+            raise RuntimeError("no QApplication/QCoreApplication exists in this process")
+        app = core.QCoreApplication.instance()
+        obj = _pump_class(core)(self.pump)
+        # Created on whichever thread detected Qt; it must live in the GUI thread.
+        obj.moveToThread(app.thread())
+        obj.wake_requested.connect(obj.on_wake, _queued_connection(core))
+        self._core, self._app_id, self._pump_obj = core, id(app), obj
+        super().install(dispatcher)
+
+    def uninstall(self) -> None:
+        super().uninstall()
+        obj, self._pump_obj = self._pump_obj, None
+        if obj is not None:
+            try:
+                obj.wake_requested.disconnect()
+                obj.deleteLater()
+            except RuntimeError:  # the C++ object went with the application
+                pass
+
+    def wake(self) -> None:
+        obj = self._pump_obj
+        if obj is None:
+            return
+        try:
+            obj.wake_requested.emit()
+        except RuntimeError as exc:  # "Internal C++ object already deleted"
+            logger.warning("auroraview: the Qt application is gone; cannot wake it (%s)", exc)

@@ -31,8 +31,15 @@ class Dispatcher:
     def pump_count(self) -> int: ...
     def post(self, func: Callable[[], object]) -> None:
         """Queue ``func()`` for the owner thread. Raises DispatchClosedError after shutdown."""
-    def call(self, func: Callable[[], Any], timeout: float) -> Any:
-        """Run ``func()`` on the owner thread and return its result (inline on the owner)."""
+    def call(
+        self,
+        func: Callable[[], Any],
+        timeout: float,
+        recheck: Optional[Callable[[], object]] = None,
+    ) -> Any:
+        """Run ``func()`` on the owner thread and return its result (inline on the owner).
+
+        ``recheck`` is called every 50 ms while waiting (host re-detection)."""
     def pump(self, budget: Optional[float] = None) -> bool:
         """Owner thread only: run queued tasks within the budget; True if work remains."""
     def run(self, timeout: Optional[float] = None) -> Literal["stopped", "deadline", "closed"]:

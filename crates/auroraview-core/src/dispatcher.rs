@@ -506,19 +506,28 @@ impl<T> Pending<T> {
     /// Waits until `deadline` (`None`: the deadline is too far to represent; the wait is
     /// then bounded only by the task). On expiry a task that has not started is cancelled.
     pub fn wait_deadline(self, deadline: Option<Instant>) -> Result<T, DispatchError> {
+        if self.wait_until(deadline) {
+            self.outcome()
+        } else {
+            self.expire()
+        }
+    }
+
+    /// Waits until the outcome is available or `until` passes, without cancelling
+    /// anything. True if the outcome is available (then [`Pending::wait_deadline`] returns
+    /// it at once). Lets a caller wait in slices and do work between them.
+    pub fn wait_until(&self, until: Option<Instant>) -> bool {
         let start = Instant::now();
         let spin = self.dispatcher.spin();
         let mut registered = false;
         let mut i = 0u32;
         loop {
-            match self.slot.state() {
-                SlotState::Done => return self.take(),
-                SlotState::Cancelled => return Err(DispatchError::Cancelled),
-                SlotState::Pending | SlotState::Running => {}
+            if matches!(self.slot.state(), SlotState::Done | SlotState::Cancelled) {
+                return true;
             }
             let now = Instant::now();
-            if deadline.is_some_and(|d| now >= d) {
-                return self.expire();
+            if until.is_some_and(|d| now >= d) {
+                return false;
             }
             if now.duration_since(start) < spin {
                 spin_pause(&mut i);
@@ -531,8 +540,15 @@ impl<T> Pending<T> {
                 continue;
             }
             park_timeout(
-                deadline.map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(now)),
+                until.map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(now)),
             );
+        }
+    }
+
+    fn outcome(&self) -> Result<T, DispatchError> {
+        match self.slot.state() {
+            SlotState::Cancelled => Err(DispatchError::Cancelled),
+            _ => self.take(),
         }
     }
 

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 /// How often `run` wakes to let Python handle signals (Ctrl+C) while idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
+/// How often a waiting `call` with a `recheck` callback runs it.
+const RECHECK_EVERY: Duration = Duration::from_millis(50);
+
 /// The OS identity of the calling thread, as `threading.get_ident()` reports it.
 #[pyfunction]
 pub(crate) fn current_thread_ident() -> u64 {
@@ -170,8 +173,17 @@ impl PyDispatcher {
     }
 
     /// Runs `func()` on the owner thread and returns its value (or raises its exception),
-    /// waiting at most `timeout` seconds. Inline on the owner thread.
-    fn call(&self, py: Python<'_>, func: Py<PyAny>, timeout: f64) -> PyResult<Py<PyAny>> {
+    /// waiting at most `timeout` seconds. Inline on the owner thread. If `recheck` is given,
+    /// it is called (with the GIL) every `RECHECK_EVERY` while waiting: the registry uses it
+    /// to notice a host that appeared after the call was queued.
+    #[pyo3(signature = (func, timeout, recheck=None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        func: Py<PyAny>,
+        timeout: f64,
+        recheck: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let timeout = seconds(timeout, "timeout")?;
         if self.inner.is_owner_thread() {
             if self.inner.is_closed() {
@@ -179,12 +191,25 @@ impl PyDispatcher {
             }
             return func.call0(py);
         }
+        let deadline = Instant::now().checked_add(timeout);
         // Submit under the GIL (the waker may be Python), release it only for the wait.
         let pending = self
             .inner
             .submit(move || Python::attach(|py| func.call0(py)))
             .map_err(|e| self.error(py, &e))?;
-        match py.detach(|| pending.wait_timeout(timeout)) {
+        if let Some(recheck) = recheck {
+            loop {
+                let slice_end = Instant::now() + RECHECK_EVERY;
+                let until = deadline.map_or(slice_end, |d| d.min(slice_end));
+                if py.detach(|| pending.wait_until(Some(until))) || until != slice_end {
+                    break;
+                }
+                if let Err(err) = recheck.call0(py) {
+                    log_exception(py, "host re-detection failed", err);
+                }
+            }
+        }
+        match py.detach(|| pending.wait_deadline(deadline)) {
             Ok(result) => result,
             Err(err) => Err(self.error(py, &err)),
         }

@@ -22,6 +22,8 @@ from .registry import (
     current_host,
     get_dispatcher,
     install_dispatcher,
+    needs_recheck,
+    recheck_while_waiting,
     shutdown_dispatcher,
 )
 
@@ -102,7 +104,11 @@ def run_on_main_thread_sync(
     bound = _bind(func, args, kwargs)
     if is_main_thread():
         return bound()
-    return get_dispatcher().call(bound, _default_timeout if timeout is None else timeout)
+    dispatcher = get_dispatcher()
+    wait = _default_timeout if timeout is None else timeout
+    if needs_recheck():
+        return dispatcher.call(bound, wait, recheck_while_waiting)
+    return dispatcher.call(bound, wait)
 
 
 def pump_main_thread(budget: Optional[float] = None) -> bool:

@@ -108,6 +108,18 @@ def get_dispatcher() -> Dispatcher:
         return _refresh_locked()
 
 
+def recheck_while_waiting() -> None:
+    """Called by a waiting sync call every few tens of ms while no real host is wired: a
+    host that appears meanwhile (a QApplication created later) picks up the queued call."""
+    get_dispatcher()
+
+
+def needs_recheck() -> bool:
+    """True while the adapter is a fallback that a real host could replace."""
+    adapter = _adapter
+    return adapter is None or _needs_recheck(adapter)
+
+
 def _needs_recheck(adapter: HostAdapter) -> bool:
     return adapter.provisional or not adapter.is_alive() or bool(os.environ.get(ENV_VAR))
 
@@ -121,9 +133,8 @@ def install_dispatcher() -> str:
 
 
 def current_host() -> str:
-    """Name of the adapter in use (detecting the host first if nothing is wired yet)."""
-    if _adapter is None:
-        get_dispatcher()
+    """Name of the adapter in use (re-detecting the host if that is due)."""
+    get_dispatcher()
     adapter = _adapter
     return adapter.name if adapter is not None else StandaloneAdapter.name
 

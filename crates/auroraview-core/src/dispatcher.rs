@@ -147,11 +147,7 @@ impl Dispatcher {
     /// Installs (or removes) the host's waker. Jobs already queued get a fresh wake.
     pub fn set_waker(&self, waker: Option<Waker>) {
         let has_waker = waker.is_some();
-        *self
-            .inner
-            .waker
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = waker;
+        *self.inner.waker.write().unwrap_or_else(|p| p.into_inner()) = waker;
         // A wake may be outstanding for the previous (or no) waker: `wake_pending` can be
         // left true by a post whose job a pump already ran. Producers would then skip the
         // new waker forever, so re-arm it whenever a wake is pending or jobs are queued.
@@ -178,7 +174,9 @@ impl Dispatcher {
 
     /// How long waiters spin before parking.
     pub fn set_spin(&self, spin: Duration) {
-        self.inner.spin_ns.store(duration_ns(spin), Ordering::Relaxed);
+        self.inner
+            .spin_ns
+            .store(duration_ns(spin), Ordering::Relaxed);
     }
 
     fn spin(&self) -> Duration {
@@ -409,11 +407,7 @@ impl Dispatcher {
             job.abandon(DispatchError::Closed);
             abandoned += 1;
         }
-        *self
-            .inner
-            .waker
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = None;
+        *self.inner.waker.write().unwrap_or_else(|p| p.into_inner()) = None;
         self.stop();
         abandoned
     }
@@ -539,9 +533,9 @@ impl<T> Pending<T> {
                 registered = true;
                 continue;
             }
-            park_timeout(
-                until.map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(now)),
-            );
+            park_timeout(until.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_duration_since(now)
+            }));
         }
     }
 

@@ -34,9 +34,9 @@ impl fmt::Display for DispatchError {
                 "timed out: the main thread did not process its queue during the wait \
                  (is a host event loop running? the task was cancelled and will not run)",
             ),
-            DispatchError::Timeout { started: false, .. } => f.write_str(
-                "timed out before the task started; it was cancelled and will not run",
-            ),
+            DispatchError::Timeout { started: false, .. } => {
+                f.write_str("timed out before the task started; it was cancelled and will not run")
+            }
             DispatchError::Timeout { started: true, .. } => f.write_str(
                 "timed out while the task was running on the main thread; its result is discarded",
             ),

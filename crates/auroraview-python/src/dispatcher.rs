@@ -49,7 +49,10 @@ impl Task for PyPostTask {
     fn abandon(self: Box<Self>, reason: DispatchError) {
         Python::attach(|py| {
             let what = describe(py, &self.func);
-            log_warning(py, &format!("main-thread task {what} did not run: {reason}"));
+            log_warning(
+                py,
+                &format!("main-thread task {what} did not run: {reason}"),
+            );
         });
     }
 }
@@ -249,9 +252,9 @@ impl PyDispatcher {
             RunExit::Stopped => Ok("stopped"),
             RunExit::Deadline => Ok("deadline"),
             RunExit::Closed => Ok("closed"),
-            RunExit::Interrupted => Err(signal_error.take().unwrap_or_else(|| {
-                pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted")
-            })),
+            RunExit::Interrupted => Err(signal_error
+                .take()
+                .unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted"))),
         }
     }
 

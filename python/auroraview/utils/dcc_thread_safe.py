@@ -70,8 +70,8 @@ def dcc_thread_safe(
 
     Same semantics as :func:`ensure_main_thread`.
     """
-    return ensure_main_thread(func, timeout=timeout) if func else ensure_main_thread(
-        timeout=timeout
+    return (
+        ensure_main_thread(func, timeout=timeout) if func else ensure_main_thread(timeout=timeout)
     )
 
 

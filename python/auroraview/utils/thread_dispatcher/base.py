@@ -28,9 +28,7 @@ class HostAdapter:
     #: True for a fallback that detection should keep trying to replace.
     provisional: ClassVar[bool] = False
     #: Appended to a timeout error when nothing served the queue during the wait.
-    idle_hint: ClassVar[str] = (
-        "The host's event loop did not run; is the main thread blocked?"
-    )
+    idle_hint: ClassVar[str] = "The host's event loop did not run; is the main thread blocked?"
 
     def __init__(self) -> None:
         self.dispatcher: Dispatcher | None = None

@@ -1,0 +1,55 @@
+# auroraview developer entry points. `make test` is what CI runs (.ci/run).
+#
+#   make setup      install missing Debian packages, .venv, Rust components
+#   make build      build the extension into .venv (maturin develop --release)
+#   make lint       rustfmt, clippy, ruff check, ruff format --check
+#   make test-rust  Rust tests (nextest if present) plus the loom model tests
+#   make test-py    pytest under a virtual X display (Qt offscreen by default)
+#   make test       all of the above, in that order
+#   make demo       run the demo under a virtual X display if there is none
+#   make bench      run the dispatch benchmark
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+VENV         := $(CURDIR)/.venv
+PY           := $(VENV)/bin/python
+WITH_DISPLAY := bash scripts/with-display.sh
+
+# rustup's default install location, in case the calling shell lacks it.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup build lint test-rust test-py test demo bench
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release
+
+lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-rust: setup
+	if cargo nextest --version >/dev/null 2>&1; then \
+		cargo nextest run --workspace --no-tests=warn; \
+		cargo test --workspace --doc; \
+	else \
+		cargo test --workspace; \
+	fi
+	RUSTFLAGS="--cfg loom" cargo test -p auroraview-core --release --test loom --target-dir target/loom
+
+test-py: build
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(WITH_DISPLAY) $(PY) -m pytest -q tests
+
+test: setup build lint test-rust test-py
+
+demo: build
+	$(WITH_DISPLAY) $(PY) -m auroraview.demo
+
+bench: build
+	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py

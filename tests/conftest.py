@@ -1,0 +1,60 @@
+"""Shared pytest fixtures: a fresh dispatcher per test, the process's one QApplication, and
+helpers to run a real host loop on the main thread until a condition holds (bounded)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Callable
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+MAIN_IDENT = threading.main_thread().ident
+
+
+@pytest.fixture(autouse=True)
+def fresh_dispatcher():
+    """Every test starts and ends with no dispatcher; the default timeout is restored."""
+    from auroraview.utils import set_default_timeout, shutdown_dispatcher
+
+    shutdown_dispatcher()
+    yield
+    shutdown_dispatcher()
+    set_default_timeout(30.0)
+
+
+@pytest.fixture
+def standalone(monkeypatch):
+    """Force the standalone dispatcher, whatever else this process has loaded."""
+    monkeypatch.setenv("AURORAVIEW_DISPATCHER", "standalone")
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """The process's QApplication (Qt allows one per process; it lives until the end)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["auroraview-tests"])
+    yield app
+
+
+def run_qt_until(done: Callable[[], bool], timeout: float) -> bool:
+    """Run a real Qt event loop on this (main) thread until ``done()`` or ``timeout``
+    seconds. Returns ``done()``."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(2)
+    check.timeout.connect(lambda: done() and loop.quit())
+    check.start()
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    deadline = time.monotonic() + timeout
+    if not done():
+        loop.exec()
+    check.stop()
+    assert time.monotonic() <= deadline + 1.0
+    return done()

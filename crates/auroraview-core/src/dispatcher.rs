@@ -62,7 +62,8 @@ impl Default for DispatcherConfig {
 pub struct PumpReport {
     /// Jobs taken off the queue (run, or skipped because their caller had cancelled them).
     pub ran: usize,
-    /// True if jobs remain (the budget ran out); a wake has been re-armed for them.
+    /// True if jobs remain (the budget ran out, or a post landed after the last pop); a
+    /// wake has been re-armed for them.
     pub more: bool,
 }
 
@@ -276,7 +277,10 @@ impl Dispatcher {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         if let Some(waker) = waker {
-            waker();
+            // A failing host hook must not fail the post: the job is queued already.
+            if catch_unwind(AssertUnwindSafe(|| waker())).is_err() {
+                log::error!("auroraview: the host waker panicked");
+            }
         }
         if self.inner.running.load(Ordering::Acquire) {
             if let Some(runner) = lock(&self.inner.runner).as_ref() {
@@ -404,7 +408,7 @@ impl Dispatcher {
         }
         let mut abandoned = 0;
         while let Some(job) = self.inner.queue.pop() {
-            job.abandon(DispatchError::Closed);
+            abandon_job(job);
             abandoned += 1;
         }
         *self.inner.waker.write().unwrap_or_else(|p| p.into_inner()) = None;
@@ -419,8 +423,15 @@ impl Drop for Inner {
     fn drop(&mut self) {
         self.queue.close();
         while let Some(job) = self.queue.pop() {
-            job.abandon(DispatchError::Closed);
+            abandon_job(job);
         }
+    }
+}
+
+/// Abandons a job with `Closed`; a panicking `abandon` cannot stop the drain around it.
+fn abandon_job(job: Job) {
+    if catch_unwind(AssertUnwindSafe(|| job.abandon(DispatchError::Closed))).is_err() {
+        log::error!("auroraview: a task's abandon handler panicked");
     }
 }
 
@@ -481,7 +492,8 @@ pub struct Pending<T> {
 }
 
 impl<T> Pending<T> {
-    /// Cancels the task if it has not started. True if it will never run.
+    /// Cancels the task if it has not started. True if this call cancelled it (false if it
+    /// had started, finished, or was cancelled already).
     pub fn cancel(&self) -> bool {
         self.slot.try_cancel()
     }

@@ -9,12 +9,13 @@ done in Rust (``auroraview._core.Dispatcher``); nothing here waits except throug
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from typing import Any, Callable, Optional, TypeVar
 
 from auroraview.errors import WrongThreadError
 
-from .base import HostAdapter
+from .base import HostAdapter, logger
 from .registry import (
     ADAPTERS,
     ENV_VAR,
@@ -137,3 +138,16 @@ def _require_main_thread(what: str) -> None:
         raise WrongThreadError(
             f"{what}() must be called on the main thread, not {threading.current_thread().name}"
         )
+
+
+def _install_eagerly() -> None:
+    """Hosts whose hook must be registered on the main thread (Unreal's tick, Blender's
+    timer) get it when auroraview is first imported there, as from a startup script."""
+    if is_main_thread() and any(name in sys.modules for name in ("unreal", "bpy")):
+        try:
+            install_dispatcher()
+        except Exception:
+            logger.warning("auroraview: could not install the host dispatcher", exc_info=True)
+
+
+_install_eagerly()

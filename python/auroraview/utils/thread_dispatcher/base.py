@@ -26,12 +26,20 @@ class HostAdapter:
     #: Name used by ``AURORAVIEW_DISPATCHER`` and reported by ``current_host()``.
     name: ClassVar[str] = ""
     #: True for a fallback that detection should keep trying to replace.
-    provisional: ClassVar[bool] = False
+    provisional: bool = False
     #: Appended to a timeout error when nothing served the queue during the wait.
     idle_hint: ClassVar[str] = "The host's event loop did not run; is the main thread blocked?"
 
     def __init__(self) -> None:
         self.dispatcher: Dispatcher | None = None
+
+    @classmethod
+    def needs_main_thread_install(cls) -> bool:
+        """True if :meth:`install` calls host APIs that only the main thread may call (a
+        tick or timer registration). The registry then refuses to install it from another
+        thread, with an error naming ``install_dispatcher()``, instead of calling the host
+        API off its thread."""
+        return False
 
     @classmethod
     def detect(cls) -> bool:

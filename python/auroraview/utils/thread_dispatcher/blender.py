@@ -9,10 +9,9 @@ with ``NoMainLoopError`` saying so, instead of hanging.
 from __future__ import annotations
 
 import sys
-import threading
 from typing import Any, Optional
 
-from .base import HostAdapter, logger
+from .base import HostAdapter
 
 #: Seconds between timer polls while the queue is idle (Blender timers cannot be woken from
 #: another thread: registering timers off the main thread is not documented as safe).
@@ -33,10 +32,17 @@ class BlenderAdapter(HostAdapter):
         super().__init__()
         self.background = False
         self._timer_registered = False
+        # Blender finds timers by the exact object registered: keep one bound method.
+        self._timer = self._on_timer
 
     @classmethod
     def detect(cls) -> bool:
         return "bpy" in sys.modules
+
+    @classmethod
+    def needs_main_thread_install(cls) -> bool:
+        # Full app: registering the timer is a bpy call. Background: nothing is registered.
+        return not bool(sys.modules["bpy"].app.background)
 
     def install(self, dispatcher: Any) -> None:
         bpy = sys.modules["bpy"]
@@ -46,12 +52,7 @@ class BlenderAdapter(HostAdapter):
             super().install(dispatcher)
             return
         super().install(dispatcher)
-        if threading.current_thread() is not threading.main_thread():
-            logger.warning(
-                "auroraview: registering Blender's dispatch timer from a worker thread; call "
-                "auroraview.utils.install_dispatcher() from your add-on's register() instead"
-            )
-        bpy.app.timers.register(self._on_timer, first_interval=0.0, persistent=True)
+        bpy.app.timers.register(self._timer, first_interval=0.0, persistent=True)
         self._timer_registered = True
 
     def uninstall(self) -> None:
@@ -59,8 +60,8 @@ class BlenderAdapter(HostAdapter):
             self._timer_registered = False
             timers = sys.modules["bpy"].app.timers
             try:
-                if timers.is_registered(self._on_timer):
-                    timers.unregister(self._on_timer)
+                if timers.is_registered(self._timer):
+                    timers.unregister(self._timer)
             except Exception:  # Blender shutting down
                 pass
         super().uninstall()

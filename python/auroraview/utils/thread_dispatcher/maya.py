@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
 from .base import HostAdapter
 
@@ -35,6 +36,12 @@ class MayaAdapter(HostAdapter):
             except Exception:
                 return False
         return True
+
+    def install(self, dispatcher: Any) -> None:
+        # Off the main thread batch mode cannot be ruled out (maya.cmds is main-thread
+        # only): stay provisional until a detection on the main thread confirms the GUI.
+        self.provisional = threading.current_thread() is not threading.main_thread()
+        super().install(dispatcher)
 
     def wake(self) -> None:
         sys.modules["maya.utils"].executeDeferred(self.pump)

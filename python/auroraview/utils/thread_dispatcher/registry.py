@@ -79,7 +79,17 @@ def _refresh_locked() -> Dispatcher:
         _adapter = None
     chosen = _choose()
     current = _adapter
+    on_main = threading.current_thread() is threading.main_thread()
+    if current is not None and type(current) is chosen and current.provisional and on_main:
+        # Detection on the main thread confirms what a worker could only guess.
+        current.provisional = type(current).provisional
     if current is None or type(current) is not chosen or not current.is_alive():
+        if not on_main and chosen.needs_main_thread_install():
+            raise AuroraViewError(
+                f"the {chosen.name!r} dispatcher must be installed on the main thread: call "
+                "auroraview.utils.install_dispatcher() there first (for example in your "
+                "add-on's register() or startup script)"
+            )
         if current is not None:
             current.uninstall()
             _adapter = None
@@ -102,6 +112,7 @@ def get_dispatcher() -> Dispatcher:
         and adapter is not None
         and not dispatcher.closed
         and (time.monotonic() < _next_check or not _needs_recheck(adapter))
+        and not (_unconfirmed(adapter) and threading.current_thread() is threading.main_thread())
     ):
         return dispatcher
     with _lock:
@@ -118,6 +129,11 @@ def needs_recheck() -> bool:
     """True while the adapter is a fallback that a real host could replace."""
     adapter = _adapter
     return adapter is None or _needs_recheck(adapter)
+
+
+def _unconfirmed(adapter: HostAdapter) -> bool:
+    """A guess made off the main thread that only the main thread can confirm."""
+    return adapter.provisional and not type(adapter).provisional
 
 
 def _needs_recheck(adapter: HostAdapter) -> bool:

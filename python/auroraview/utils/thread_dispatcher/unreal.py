@@ -27,6 +27,10 @@ class UnrealAdapter(HostAdapter):
         unreal = sys.modules.get("unreal")
         return unreal is not None and hasattr(unreal, "register_slate_post_tick_callback")
 
+    @classmethod
+    def needs_main_thread_install(cls) -> bool:
+        return True
+
     def install(self, dispatcher: Any) -> None:
         super().install(dispatcher)
         self._handle = sys.modules["unreal"].register_slate_post_tick_callback(self._tick)

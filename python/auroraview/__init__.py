@@ -7,6 +7,17 @@ Main-thread dispatch lives in :mod:`auroraview.utils`; errors in :mod:`auroravie
 from __future__ import annotations
 
 from . import errors, utils
-from ._core import __version__
+from ._core import MAX_MESSAGE_BYTES, __version__
+from .proxy import WebViewProxy
+from .utils.dcc_thread_safe import DCCThreadSafeWrapper
+from .webview import WebView
 
-__all__ = ["__version__", "errors", "utils"]
+__all__ = [
+    "MAX_MESSAGE_BYTES",
+    "DCCThreadSafeWrapper",
+    "WebView",
+    "WebViewProxy",
+    "__version__",
+    "errors",
+    "utils",
+]

@@ -337,7 +337,6 @@ impl Dispatcher {
         }
         let inner = &*self.inner;
         *lock(&inner.runner) = Some(current_thread());
-        inner.stop_requested.store(false, Ordering::Release);
         inner.running.store(true, Ordering::Release);
         let mut last_check = Instant::now();
         let exit = loop {
@@ -392,6 +391,8 @@ impl Dispatcher {
     }
 
     /// Makes [`Dispatcher::run`] return `Stopped` after the job it is running. Any thread.
+    /// A stop requested while nobody runs is kept for the next `run`, which then returns
+    /// at once: a stop that races with the start of `run` is never lost.
     pub fn stop(&self) {
         self.inner.stop_requested.store(true, Ordering::Release);
         if let Some(runner) = lock(&self.inner.runner).as_ref() {

@@ -1,8 +1,8 @@
 //! auroraview-core: the pure-Rust heart of auroraview.
 //!
 //! What lives here: the main-thread [`Dispatcher`] (run work on one owner thread from any
-//! thread, with bounded waits and exactly-once completion) and its error type. Later: the
-//! WebView command queue, the IPC protocol and the proxy.
+//! thread, with bounded waits and exactly-once completion) and its error type; the WebView
+//! command queue ([`command_queue`]) and the page IPC protocol ([`ipc`]).
 //!
 //! What must not live here: Python (see `auroraview-python`), GUI toolkits or WebView code
 //! (see the runtime crate). Everything in this crate is testable with plain `cargo test`
@@ -12,8 +12,10 @@
 //! wait is bounded, and every queued item ends exactly once (run, failed, timed out,
 //! cancelled or closed).
 
+pub mod command_queue;
 mod dispatcher;
 mod error;
+pub mod ipc;
 mod queue;
 mod slot;
 mod sync;

@@ -7,6 +7,7 @@
 
 mod dispatcher;
 mod errors;
+mod webview;
 
 use pyo3::prelude::*;
 
@@ -15,5 +16,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<dispatcher::PyDispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
+    m.add_class::<webview::PyWebViewProxy>()?;
+    m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
+    m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;
     Ok(())
 }

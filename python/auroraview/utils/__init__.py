@@ -6,7 +6,12 @@ Everything a tool author imports for threading comes from here; the implementati
 
 from __future__ import annotations
 
-from .dcc_thread_safe import dcc_thread_safe, dcc_thread_safe_async, ensure_main_thread
+from .dcc_thread_safe import (
+    DCCThreadSafeWrapper,
+    dcc_thread_safe,
+    dcc_thread_safe_async,
+    ensure_main_thread,
+)
 from .thread_dispatcher import (
     current_host,
     get_default_timeout,
@@ -23,6 +28,7 @@ from .thread_dispatcher import (
 )
 
 __all__ = [
+    "DCCThreadSafeWrapper",
     "current_host",
     "dcc_thread_safe",
     "dcc_thread_safe_async",

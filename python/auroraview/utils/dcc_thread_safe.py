@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from .thread_dispatcher import is_main_thread, run_on_main_thread, run_on_main_thread_sync
 
-__all__ = ["dcc_thread_safe", "dcc_thread_safe_async", "ensure_main_thread"]
+__all__ = ["DCCThreadSafeWrapper", "dcc_thread_safe", "dcc_thread_safe_async", "ensure_main_thread"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,3 +86,37 @@ def dcc_thread_safe_async(func: Callable[..., Any]) -> Callable[..., None]:
 
     setattr(wrapper, MARKER, True)
     return wrapper
+
+
+class DCCThreadSafeWrapper:
+    """Cross-thread handle on a WebView (RFC 0002 section 3): every method may be called
+    from any thread. Created by ``WebView.thread_safe()``."""
+
+    def __init__(self, webview: Any) -> None:
+        self._webview = webview
+        self._proxy = webview.get_proxy()
+
+    def eval_js(self, script: str) -> None:
+        """Run ``script`` in the page (fire-and-forget)."""
+        self._proxy.eval_js(script)
+
+    def eval_js_sync(self, script: str, timeout_ms: float = 5000.0) -> Any:
+        """Run ``script`` and return its value; waits at most ``timeout_ms``. Raises
+        ``JavaScriptError``, ``EvalTimeoutError``, ``WebViewClosedError``..."""
+        return self._proxy.eval_js_sync(script, timeout_ms)
+
+    def emit(self, event_name: str, data: Any = None) -> None:
+        """Deliver an event to the page."""
+        self._proxy.emit(event_name, {} if data is None else data)
+
+    def load_url(self, url: str) -> None:
+        self._proxy.load_url(url)
+
+    def load_html(self, html: str) -> None:
+        self._proxy.load_html(html)
+
+    def reload(self) -> None:
+        self._proxy.reload()
+
+    def close(self) -> None:
+        self._proxy.close()

@@ -1,0 +1,157 @@
+//! [`CommandQueue`]: a bounded lock-free MPSC queue of commands for one consumer thread (the
+//! WebView UI thread), with coalesced wakes.
+//!
+//! Producers on any thread `push`; the first push after the consumer last drained returns
+//! `Wake::Needed`, and only that producer wakes the consumer (one wake per burst). The
+//! consumer clears the wake flag *before* it drains, with a read-modify-write, so a push that
+//! lands after the drain started always requests a new wake (the same protocol as the
+//! dispatcher's; see `dispatcher.rs`).
+//!
+//! Bound: at most `capacity` commands wait at once. A push beyond it fails with
+//! [`PushError::Full`] and hands the command back: the sender hears, nothing is dropped
+//! silently. Commands from one producer are drained in the order it pushed them.
+
+use crossbeam_queue::SegQueue;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Whether the producer must wake the consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    Needed,
+    AlreadyPending,
+}
+
+/// A push that did not enqueue; the command is handed back.
+#[derive(Debug)]
+pub enum PushError<C> {
+    /// `capacity` commands are already waiting.
+    Full(C),
+}
+
+/// Bounded MPSC command queue with one wake per burst.
+pub struct CommandQueue<C> {
+    items: SegQueue<C>,
+    len: AtomicUsize,
+    capacity: usize,
+    wake_pending: AtomicBool,
+}
+
+impl<C> CommandQueue<C> {
+    pub fn new(capacity: usize) -> Self {
+        CommandQueue {
+            items: SegQueue::new(),
+            len: AtomicUsize::new(0),
+            capacity,
+            wake_pending: AtomicBool::new(false),
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Commands waiting.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Enqueues `cmd`; says whether this producer must wake the consumer.
+    pub fn push(&self, cmd: C) -> Result<Wake, PushError<C>> {
+        if self.len.fetch_add(1, Ordering::AcqRel) >= self.capacity {
+            self.len.fetch_sub(1, Ordering::AcqRel);
+            return Err(PushError::Full(cmd));
+        }
+        self.items.push(cmd);
+        if self.wake_pending.swap(true, Ordering::AcqRel) {
+            Ok(Wake::AlreadyPending)
+        } else {
+            Ok(Wake::Needed)
+        }
+    }
+
+    /// Enqueues `cmd` even past the bound. For the few control commands (close) that must
+    /// never be refused; they cannot be produced in floods.
+    pub fn force_push(&self, cmd: C) -> Wake {
+        self.len.fetch_add(1, Ordering::AcqRel);
+        self.items.push(cmd);
+        if self.wake_pending.swap(true, Ordering::AcqRel) {
+            Wake::AlreadyPending
+        } else {
+            Wake::Needed
+        }
+    }
+
+    /// Consumer only: clears the wake flag, then moves every waiting command into `out`.
+    pub fn drain_into(&self, out: &mut Vec<C>) {
+        self.wake_pending.swap(false, Ordering::AcqRel);
+        while let Some(cmd) = self.items.pop() {
+            self.len.fetch_sub(1, Ordering::AcqRel);
+            out.push(cmd);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn one_wake_per_burst_and_fifo() {
+        let q = CommandQueue::new(100);
+        assert_eq!(q.push(1).unwrap(), Wake::Needed);
+        assert_eq!(q.push(2).unwrap(), Wake::AlreadyPending);
+        let mut out = Vec::new();
+        q.drain_into(&mut out);
+        assert_eq!(out, vec![1, 2]);
+        assert_eq!(q.push(3).unwrap(), Wake::Needed);
+    }
+
+    #[test]
+    fn full_hands_the_command_back() {
+        let q = CommandQueue::new(2);
+        q.push(1).unwrap();
+        q.push(2).unwrap();
+        assert!(matches!(q.push(3), Err(PushError::Full(3))));
+        let mut out = Vec::new();
+        q.drain_into(&mut out);
+        assert_eq!(q.len(), 0);
+        q.push(4).unwrap();
+    }
+
+    #[test]
+    fn concurrent_producers_keep_their_order_and_lose_nothing() {
+        let q = Arc::new(CommandQueue::new(1 << 20));
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let producers: Vec<_> = (0..4)
+            .map(|p| {
+                let (q, wakes) = (q.clone(), wakes.clone());
+                std::thread::spawn(move || {
+                    for i in 0..10_000u32 {
+                        if q.push((p, i)).unwrap() == Wake::Needed {
+                            wakes.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut seen = Vec::new();
+        while producers.iter().any(|h| !h.is_finished()) {
+            q.drain_into(&mut seen);
+        }
+        q.drain_into(&mut seen);
+        for h in producers {
+            h.join().unwrap();
+        }
+        assert_eq!(seen.len(), 40_000);
+        for p in 0..4 {
+            let mine: Vec<u32> = seen.iter().filter(|c| c.0 == p).map(|c| c.1).collect();
+            assert_eq!(mine, (0..10_000).collect::<Vec<_>>());
+        }
+        assert!(wakes.load(Ordering::Relaxed) >= 1);
+    }
+}

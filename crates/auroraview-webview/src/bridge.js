@@ -1,0 +1,183 @@
+// auroraview JS bridge: injected into the main frame of every page before page scripts run.
+// It defines window.auroraview (call / on / off / once / emit / whenReady) and the private
+// window.__auroraview_deliver that the host calls with batches of operations.
+// Placeholders replaced by Rust: __AV_TOKEN__ (per-WebView secret), __AV_MAX__ (byte limit).
+(function () {
+  "use strict";
+  if (window.top !== window) return; // sub-frames never get the bridge
+  if (Object.prototype.hasOwnProperty.call(window, "auroraview")) return;
+  var ipc = window.ipc; // defined (frozen) by wry before this script runs
+  if (!ipc || typeof ipc.postMessage !== "function") return;
+
+  var TOKEN = "__AV_TOKEN__";
+  var MAX = __AV_MAX__;
+  var nextId = 1;
+  var pending = new Map(); // call id -> {resolve, reject, name}
+  var listeners = new Map(); // event name -> array of functions
+  var resolveReady;
+  var ready = new Promise(function (r) { resolveReady = r; });
+
+  function byteLength(text) {
+    // Cheap bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
+    if (text.length * 3 <= MAX) return text.length;
+    return new TextEncoder().encode(text).length;
+  }
+
+  function send(message) {
+    message.k = TOKEN;
+    var text = JSON.stringify(message);
+    if (byteLength(text) > MAX) {
+      throw new RangeError("auroraview: message of " + byteLength(text) +
+        " bytes exceeds the " + MAX + "-byte limit");
+    }
+    ipc.postMessage(text);
+  }
+
+  function errorInfo(e) {
+    if (e && typeof e === "object") {
+      return { name: String(e.name || "Error"), message: String(e.message || e) };
+    }
+    return { name: "Error", message: String(e) };
+  }
+
+  function report(e) {
+    try { send({ t: "log", message: String((e && e.stack) || e) }); } catch (_) { /* ignore */ }
+  }
+
+  function call(name, data) {
+    return new Promise(function (resolve, reject) {
+      if (typeof name !== "string" || name === "") {
+        reject(new TypeError("auroraview.call: the handler name must be a non-empty string"));
+        return;
+      }
+      var id = nextId++;
+      try {
+        send({ t: "call", id: id, name: name, data: data === undefined ? null : data });
+      } catch (e) {
+        var err = e instanceof RangeError ? e : new TypeError(
+          "auroraview.call('" + name + "'): data is not JSON-serialisable: " + e.message);
+        reject(err);
+        return;
+      }
+      pending.set(id, { resolve: resolve, reject: reject, name: name });
+    });
+  }
+
+  function settle(id, ok, payload) {
+    var entry = pending.get(id);
+    if (!entry) return;
+    pending.delete(id);
+    if (ok) {
+      entry.resolve(payload);
+    } else {
+      var err = new Error(payload && payload.message);
+      err.name = (payload && payload.name) || "Error";
+      entry.reject(err);
+    }
+  }
+
+  function on(name, fn) {
+    if (typeof fn !== "function") throw new TypeError("auroraview.on: listener must be a function");
+    var list = listeners.get(name);
+    if (!list) { list = []; listeners.set(name, list); }
+    list.push(fn);
+    return function unsubscribe() { off(name, fn); };
+  }
+
+  function off(name, fn) {
+    var list = listeners.get(name);
+    if (!list) return;
+    if (fn === undefined) { listeners.delete(name); return; }
+    var i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) listeners.delete(name);
+  }
+
+  function once(name, fn) {
+    var unsubscribe = on(name, function (data) { unsubscribe(); return fn(data); });
+    return unsubscribe;
+  }
+
+  function dispatch(name, data) {
+    var list = listeners.get(name);
+    if (!list) return;
+    list = list.slice();
+    for (var i = 0; i < list.length; i++) {
+      try { list[i](data); } catch (e) { report(e); }
+    }
+  }
+
+  function emit(name, data) {
+    if (typeof name !== "string" || name === "") {
+      throw new TypeError("auroraview.emit: the event name must be a non-empty string");
+    }
+    send({ t: "emit", name: name, data: data === undefined ? null : data });
+  }
+
+  function postValue(id, value) {
+    var message = { t: "eval", id: id, ok: true, value: value === undefined ? null : value };
+    try {
+      send(message);
+    } catch (e) {
+      send({ t: "eval", id: id, ok: false, error: {
+        name: "TypeError", message: "the script's value is not JSON-serialisable: " + e.message } });
+    }
+  }
+
+  function evalWithResult(id, source) {
+    var value;
+    try {
+      value = (0, eval)(source);
+    } catch (e) {
+      send({ t: "eval", id: id, ok: false, error: errorInfo(e) });
+      return;
+    }
+    if (value && typeof value.then === "function") {
+      value.then(function (v) { postValue(id, v); },
+        function (e) { send({ t: "eval", id: id, ok: false, error: errorInfo(e) }); });
+    } else {
+      postValue(id, value);
+    }
+  }
+
+  function deliver(ops) {
+    for (var i = 0; i < ops.length; i++) {
+      var op = ops[i];
+      try {
+        switch (op[0]) {
+          case "e": dispatch(op[1], op[2]); break;
+          case "r": settle(op[1], op[2] === 1, op[3]); break;
+          case "x": (0, eval)(op[1]); break;
+          case "v": evalWithResult(op[1], op[2]); break;
+          case "a": resolveReady(); break;
+        }
+      } catch (e) {
+        report(e);
+      }
+    }
+  }
+
+  window.addEventListener("pagehide", function () {
+    pending.forEach(function (entry) {
+      entry.reject(new Error("auroraview: the page is unloading; call '" + entry.name +
+        "' was abandoned"));
+    });
+    pending.clear();
+  });
+
+  Object.defineProperty(window, "__auroraview_deliver", { value: deliver });
+  Object.defineProperty(window, "auroraview", {
+    value: Object.freeze({
+      call: call, on: on, off: off, once: once, emit: emit,
+      whenReady: function () { return ready; },
+    }),
+  });
+
+  send({ t: "init" });
+  function domReady() { send({ t: "ready" }); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", domReady, { once: true });
+  } else {
+    domReady();
+  }
+})();

@@ -1,0 +1,33 @@
+//! auroraview-webview: the WebView runtime.
+//!
+//! One UI thread per process owns every WebView (wry: WebKitGTK on Linux); any thread drives
+//! a WebView through a [`WebViewProxy`]; the page talks back through the JS bridge
+//! (`bridge.js`: `window.auroraview.call/on/off/once/emit/whenReady`). The thread roles and
+//! the crossings are those of the project's THREAD-MODEL: the UI thread never runs handlers
+//! and never waits; handlers run on a per-WebView handler thread ([`IpcSink`]); evaluation
+//! results complete on the completion thread; every wait is bounded.
+//!
+//! What lives where: `runtime.rs` (the process singleton and `create`), `proxy.rs` (commands
+//! from any thread), `ui.rs` (UI-thread state and passes), `reactor.rs` (completions),
+//! `sink.rs` (handler threads), `origin.rs` (which pages get the bridge), `platform/` (all
+//! platform code). What must not live here: Python, or the page protocol itself (that is
+//! `auroraview_core::ipc`).
+
+mod bridge;
+mod error;
+mod origin;
+mod platform;
+mod proxy;
+mod reactor;
+mod runtime;
+mod sink;
+mod spec;
+mod ui;
+
+pub use error::{EvalError, SendError, StartError};
+pub use origin::origin_of;
+pub use proxy::WebViewProxy;
+pub use reactor::Completion;
+pub use runtime::{Runtime, COMMAND_QUEUE_CAPACITY};
+pub use sink::{CallRequest, IpcSink};
+pub use spec::WebViewSpec;

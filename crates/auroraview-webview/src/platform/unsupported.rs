@@ -1,0 +1,37 @@
+//! Platforms whose UI thread is not implemented yet (Windows: WebView2 on an STA thread with
+//! a message pump; macOS: AppKit on the main thread). Everything compiles; starting the
+//! runtime reports clearly that it is unavailable.
+
+use crate::error::StartError;
+use crate::spec::WebViewSpec;
+use auroraview_core::ThreadKey;
+
+pub(crate) fn start_ui_thread(
+    _on_start: impl FnOnce(ThreadKey) + Send + 'static,
+) -> Result<(), StartError> {
+    Err(StartError(format!(
+        "the auroraview WebView runtime is not implemented on {} yet",
+        std::env::consts::OS
+    )))
+}
+
+pub(crate) fn wake() {}
+
+pub(crate) struct NativeWindow;
+
+pub(crate) fn create_window(_spec: &WebViewSpec, _view: u64) -> Result<NativeWindow, StartError> {
+    Err(StartError("unsupported platform".into()))
+}
+
+pub(crate) fn build_webview(
+    _builder: wry::WebViewBuilder<'_>,
+    _window: &NativeWindow,
+) -> wry::Result<wry::WebView> {
+    Err(wry::Error::UnsupportedWindowHandle)
+}
+
+impl NativeWindow {
+    pub(crate) fn set_title(&self, _title: &str) {}
+    pub(crate) fn set_visible(&self, _visible: bool) {}
+    pub(crate) fn destroy(self) {}
+}

@@ -1,0 +1,272 @@
+//! [`WebViewProxy`]: drive one WebView from any thread.
+//!
+//! Every method only enqueues a command for the UI thread (lock-free, one wake per burst) and
+//! returns; nothing here touches the WebView. Results come back through completions run on
+//! the completion thread (`reactor.rs`), each exactly once, or through a bounded wait.
+
+use crate::error::{EvalError, SendError};
+use crate::reactor::{Completion, ReactorMsg};
+use crate::runtime::{RuntimeInner, UiCommand};
+use auroraview_core::command_queue::{PushError, Wake};
+use auroraview_core::ipc::{JsError, OpError, PageOp};
+use auroraview_core::ThreadKey;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// State of one WebView shared by its proxies and the UI thread.
+pub(crate) struct ViewShared {
+    pub(crate) id: u64,
+    closed: AtomicBool,
+    closed_lock: Mutex<bool>,
+    closed_cv: Condvar,
+}
+
+impl ViewShared {
+    pub(crate) fn new(id: u64) -> Self {
+        ViewShared {
+            id,
+            closed: AtomicBool::new(false),
+            closed_lock: Mutex::new(false),
+            closed_cv: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn mark_closed(&self) {
+        self.closed.store(true, Ordering::Release);
+        *self.closed_lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.closed_cv.notify_all();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+}
+
+/// A thread-safe handle to one WebView. Cheap to clone.
+#[derive(Clone)]
+pub struct WebViewProxy {
+    pub(crate) view: Arc<ViewShared>,
+    pub(crate) rt: Arc<RuntimeInner>,
+}
+
+impl std::fmt::Debug for WebViewProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebViewProxy")
+            .field("id", &self.view.id)
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+impl WebViewProxy {
+    /// Process-unique id of the WebView.
+    pub fn id(&self) -> u64 {
+        self.view.id
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.view.is_closed()
+    }
+
+    /// Waits at most `timeout` for the WebView to close; true if it did.
+    pub fn wait_closed(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut closed = self
+            .view
+            .closed_lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        while !*closed {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            closed = self
+                .view
+                .closed_cv
+                .wait_timeout(closed, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
+    }
+
+    pub(crate) fn send(&self, cmd: UiCommand) -> Result<(), SendError> {
+        if self.is_closed() {
+            return Err(SendError::Closed);
+        }
+        self.rt.push(cmd)
+    }
+
+    fn page_op(&self, op: Result<PageOp, OpError>) -> Result<(), SendError> {
+        let op = op.map_err(SendError::Payload)?;
+        self.send(UiCommand::Page {
+            view: self.view.id,
+            op,
+        })
+    }
+
+    /// Delivers event `name` with `data` (JSON text) to the page's `auroraview.on` listeners.
+    pub fn emit(&self, name: &str, data: &str) -> Result<(), SendError> {
+        self.page_op(PageOp::emit(name, data))
+    }
+
+    /// Runs `script` in the page; errors it throws are logged.
+    pub fn eval(&self, script: &str) -> Result<(), SendError> {
+        self.page_op(PageOp::eval(script))
+    }
+
+    /// Runs `script` and calls `done` exactly once, on the completion thread, with its value
+    /// (JSON text; Promises are awaited) or an error: JS error, timeout, closed, page changed,
+    /// or a send error.
+    pub fn eval_async(&self, script: &str, timeout: Duration, done: Completion) {
+        let id = self.rt.next_eval_id();
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365));
+        self.rt.reactor.send(ReactorMsg::Register {
+            id,
+            view: self.view.id,
+            deadline,
+            done,
+        });
+        let sent = PageOp::eval_with_result(id, script)
+            .map_err(SendError::Payload)
+            .and_then(|op| {
+                self.send(UiCommand::Page {
+                    view: self.view.id,
+                    op,
+                })
+            });
+        if let Err(err) = sent {
+            let error = match err {
+                SendError::Closed => EvalError::Closed,
+                other => EvalError::Send(other),
+            };
+            self.rt.reactor.send(ReactorMsg::Fail {
+                ids: vec![id],
+                error,
+            });
+        }
+    }
+
+    /// Runs `script` and waits at most `timeout` for its value. Refused on the UI thread
+    /// (the page could never answer while that thread waits).
+    pub fn eval_wait(&self, script: &str, timeout: Duration) -> Result<String, EvalError> {
+        if ThreadKey::current() == self.rt.ui_thread {
+            return Err(EvalError::Send(SendError::WouldDeadlock(
+                "a blocking eval on the WebView's UI thread would deadlock: use the \
+                 asynchronous form (eval_js_async / a callback) on this thread",
+            )));
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        self.eval_async(
+            script,
+            timeout,
+            Box::new(move |outcome| {
+                let _ = tx.send(outcome);
+            }),
+        );
+        // The completion thread ends the evaluation by its deadline; the margin only covers
+        // scheduling delays.
+        rx.recv_timeout(timeout + Duration::from_secs(2))
+            .unwrap_or(Err(EvalError::Timeout))
+    }
+
+    /// Settles JS call `id` of page `page` with a value (JSON text) or an error. A value
+    /// that is too large or not JSON rejects the call with an error saying so.
+    pub fn resolve(
+        &self,
+        page: u64,
+        id: u64,
+        outcome: Result<String, JsError>,
+    ) -> Result<(), SendError> {
+        let op = match PageOp::resolve(id, outcome) {
+            Ok(op) => op,
+            Err(err) => {
+                let name = match err {
+                    OpError::TooLarge(_) => "RangeError",
+                    OpError::InvalidJson(_) => "TypeError",
+                };
+                PageOp::resolve(
+                    id,
+                    Err(JsError {
+                        name: name.into(),
+                        message: format!("the handler's result was refused: {err}"),
+                    }),
+                )
+                .map_err(SendError::Payload)?
+            }
+        };
+        self.send(UiCommand::Resolve {
+            view: self.view.id,
+            page,
+            op,
+        })
+    }
+
+    pub fn load_url(&self, url: &str) -> Result<(), SendError> {
+        self.send(UiCommand::LoadUrl {
+            view: self.view.id,
+            url: url.to_owned(),
+        })
+    }
+
+    pub fn load_html(&self, html: &str) -> Result<(), SendError> {
+        self.send(UiCommand::LoadHtml {
+            view: self.view.id,
+            html: html.to_owned(),
+        })
+    }
+
+    pub fn reload(&self) -> Result<(), SendError> {
+        self.send(UiCommand::Reload { view: self.view.id })
+    }
+
+    pub fn set_title(&self, title: &str) -> Result<(), SendError> {
+        self.send(UiCommand::SetTitle {
+            view: self.view.id,
+            title: title.to_owned(),
+        })
+    }
+
+    pub fn set_visible(&self, visible: bool) -> Result<(), SendError> {
+        self.send(UiCommand::SetVisible {
+            view: self.view.id,
+            visible,
+        })
+    }
+
+    /// Closes the WebView. Pending evaluations end with `Closed`; the handler thread ends
+    /// after `IpcSink::on_closed`. Closing a closed WebView is a no-op.
+    pub fn close(&self) {
+        if self.is_closed() {
+            return;
+        }
+        // Never refused, even at the queue's bound.
+        if self
+            .rt
+            .queue
+            .force_push(UiCommand::Close { view: self.view.id })
+            == Wake::Needed
+        {
+            crate::platform::wake();
+        }
+    }
+}
+
+impl RuntimeInner {
+    pub(crate) fn push(&self, cmd: UiCommand) -> Result<(), SendError> {
+        match self.queue.push(cmd) {
+            Ok(Wake::Needed) => {
+                crate::platform::wake();
+                Ok(())
+            }
+            Ok(Wake::AlreadyPending) => Ok(()),
+            Err(PushError::Full(_)) => Err(SendError::QueueFull {
+                capacity: self.queue.capacity(),
+            }),
+        }
+    }
+}

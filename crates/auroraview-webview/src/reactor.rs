@@ -1,0 +1,140 @@
+//! The completion thread: owns every pending evaluation-with-result, and ends each exactly once.
+//!
+//! One thread per process ("auroraview-completions"). It alone holds the table of pending
+//! evaluations, so "exactly once" is structural: an entry is removed from the table by the
+//! first of its result, its deadline, a page change or its WebView's close, and the
+//! completion runs then; later news about the same id finds nothing and is ignored.
+//! Completions run on this thread, never on the UI thread (they may be Python callbacks that
+//! need the GIL) and never on a handler thread (a handler may itself wait for a result).
+//! Waiting for the next deadline uses `recv_deadline`: no polling.
+
+use crate::error::EvalError;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::time::Instant;
+
+/// Runs once with an evaluation's outcome (`Ok` holds the value as JSON text).
+pub type Completion = Box<dyn FnOnce(Result<String, EvalError>) + Send>;
+
+pub(crate) enum ReactorMsg {
+    Register {
+        id: u64,
+        view: u64,
+        deadline: Instant,
+        done: Completion,
+    },
+    Complete {
+        id: u64,
+        outcome: Result<String, EvalError>,
+    },
+    Fail {
+        ids: Vec<u64>,
+        error: EvalError,
+    },
+    CloseView {
+        view: u64,
+    },
+}
+
+struct Entry {
+    view: u64,
+    done: Completion,
+}
+
+#[derive(Clone)]
+pub(crate) struct Reactor {
+    tx: Sender<ReactorMsg>,
+}
+
+impl Reactor {
+    pub(crate) fn start() -> std::io::Result<Self> {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        std::thread::Builder::new()
+            .name("auroraview-completions".into())
+            .spawn(move || run(rx))?;
+        Ok(Reactor { tx })
+    }
+
+    /// Sends a message; the thread lives for the process, so this cannot fail in practice.
+    pub(crate) fn send(&self, msg: ReactorMsg) {
+        if self.tx.send(msg).is_err() {
+            log::error!("auroraview: the completion thread is gone; an evaluation is lost");
+        }
+    }
+}
+
+fn run(rx: Receiver<ReactorMsg>) {
+    let mut table: HashMap<u64, Entry> = HashMap::new();
+    let mut deadlines: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+    loop {
+        // Expire what is due, then sleep until the next deadline or message.
+        let now = Instant::now();
+        while let Some(Reverse((when, id))) = deadlines.peek().copied() {
+            if when > now {
+                break;
+            }
+            deadlines.pop();
+            if let Some(entry) = table.remove(&id) {
+                finish(entry, Err(EvalError::Timeout));
+            }
+        }
+        let msg = match deadlines.peek() {
+            Some(Reverse((when, _))) => match rx.recv_deadline(*when) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+            None => match rx.recv() {
+                Ok(msg) => msg,
+                Err(_) => break,
+            },
+        };
+        match msg {
+            ReactorMsg::Register {
+                id,
+                view,
+                deadline,
+                done,
+            } => {
+                table.insert(id, Entry { view, done });
+                deadlines.push(Reverse((deadline, id)));
+            }
+            ReactorMsg::Complete { id, outcome } => {
+                if let Some(entry) = table.remove(&id) {
+                    finish(entry, outcome);
+                }
+            }
+            ReactorMsg::Fail { ids, error } => {
+                for id in ids {
+                    if let Some(entry) = table.remove(&id) {
+                        finish(entry, Err(error.clone()));
+                    }
+                }
+            }
+            ReactorMsg::CloseView { view } => {
+                let ids: Vec<u64> = table
+                    .iter()
+                    .filter(|(_, e)| e.view == view)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in ids {
+                    if let Some(entry) = table.remove(&id) {
+                        finish(entry, Err(EvalError::Closed));
+                    }
+                }
+            }
+        }
+        // Drop heap entries whose evaluation already ended, so the heap stays small.
+        if deadlines.len() > 64 && deadlines.len() > 2 * table.len() {
+            deadlines.retain(|Reverse((_, id))| table.contains_key(id));
+        }
+    }
+}
+
+fn finish(entry: Entry, outcome: Result<String, EvalError>) {
+    let done = entry.done;
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(outcome))).is_err() {
+        log::error!("auroraview: an evaluation callback panicked");
+    }
+}

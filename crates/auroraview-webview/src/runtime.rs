@@ -1,0 +1,155 @@
+//! The process-wide runtime: the UI thread that owns every WebView, its command queue, and
+//! the completion thread. Started on first use, kept for the life of the process (on Linux
+//! only one thread per process may ever own GLib's default main context).
+
+use crate::error::{SendError, StartError};
+use crate::proxy::{ViewShared, WebViewProxy};
+use crate::reactor::Reactor;
+use crate::sink::{spawn_handler_thread, HandlerMsg, IpcSink};
+use crate::spec::WebViewSpec;
+use auroraview_core::command_queue::CommandQueue;
+use auroraview_core::ipc::PageOp;
+use auroraview_core::ThreadKey;
+use crossbeam_channel::Sender;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How many commands may wait for the UI thread at once. Past it, senders get
+/// `SendError::QueueFull` (the command is not queued, and not silently dropped).
+pub const COMMAND_QUEUE_CAPACITY: usize = 1 << 20;
+
+/// A command for the UI thread.
+pub(crate) enum UiCommand {
+    Create(Box<CreateRequest>),
+    Page { view: u64, op: PageOp },
+    Resolve { view: u64, page: u64, op: PageOp },
+    LoadUrl { view: u64, url: String },
+    LoadHtml { view: u64, html: String },
+    Reload { view: u64 },
+    SetTitle { view: u64, title: String },
+    SetVisible { view: u64, visible: bool },
+    Close { view: u64 },
+}
+
+pub(crate) struct CreateRequest {
+    pub(crate) spec: WebViewSpec,
+    pub(crate) shared: Arc<ViewShared>,
+    pub(crate) inbound: Sender<HandlerMsg>,
+    pub(crate) reply: Sender<Result<(), StartError>>,
+}
+
+pub(crate) struct RuntimeInner {
+    pub(crate) queue: CommandQueue<UiCommand>,
+    pub(crate) reactor: Reactor,
+    pub(crate) ui_thread: ThreadKey,
+    next_view: AtomicU64,
+    next_eval: AtomicU64,
+}
+
+impl RuntimeInner {
+    pub(crate) fn next_eval_id(&self) -> u64 {
+        self.next_eval.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// The WebView runtime of this process.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<RuntimeInner>,
+}
+
+static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
+
+impl Runtime {
+    /// The process's runtime, starting the UI thread on first use. A failed start (no
+    /// display, say) is reported and not remembered: a later call tries again.
+    pub fn global() -> Result<Runtime, StartError> {
+        let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(rt) = slot.as_ref() {
+            return Ok(rt.clone());
+        }
+        let reactor = Reactor::start()
+            .map_err(|e| StartError(format!("cannot start the completion thread: {e}")))?;
+        let queue = CommandQueue::new(COMMAND_QUEUE_CAPACITY);
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let pending = Arc::new(Mutex::new(Some((queue, reactor.clone()))));
+        let take = pending.clone();
+        crate::platform::start_ui_thread(move |ui_thread| {
+            let (queue, reactor) = take
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+                .expect("the UI thread starts once");
+            let inner = Arc::new(RuntimeInner {
+                queue,
+                reactor,
+                ui_thread,
+                next_view: AtomicU64::new(1),
+                next_eval: AtomicU64::new(1),
+            });
+            crate::ui::install(inner.clone());
+            let _ = tx.send(inner);
+        })?;
+        let inner = rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| StartError("the WebView UI thread did not start within 30 s".into()))?;
+        let rt = Runtime { inner };
+        *slot = Some(rt.clone());
+        Ok(rt)
+    }
+
+    /// True when called on the UI thread.
+    pub fn is_ui_thread(&self) -> bool {
+        ThreadKey::current() == self.inner.ui_thread
+    }
+
+    /// Opens a WebView and waits (at most `timeout`) until it exists. `sink` hears the page
+    /// on the WebView's own handler thread.
+    pub fn create(
+        &self,
+        spec: WebViewSpec,
+        sink: Arc<dyn IpcSink>,
+        timeout: Duration,
+    ) -> Result<WebViewProxy, StartError> {
+        if self.is_ui_thread() {
+            return Err(StartError(
+                "a WebView cannot be created synchronously from the UI thread".into(),
+            ));
+        }
+        let id = self.inner.next_view.fetch_add(1, Ordering::Relaxed);
+        let shared = Arc::new(ViewShared::new(id));
+        let proxy = WebViewProxy {
+            view: shared.clone(),
+            rt: self.inner.clone(),
+        };
+        let (inbound_tx, inbound_rx) = crossbeam_channel::unbounded();
+        let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
+        let handler = spawn_handler_thread(proxy.clone(), sink, inbound_rx)
+            .map_err(|e| StartError(format!("cannot start the handler thread: {e}")))?;
+        let request = CreateRequest {
+            spec,
+            shared,
+            inbound: inbound_tx,
+            reply: reply_tx,
+        };
+        self.inner
+            .push(UiCommand::Create(Box::new(request)))
+            .map_err(|e: SendError| StartError(e.to_string()))?;
+        match reply_rx.recv_timeout(timeout) {
+            Ok(Ok(())) => Ok(proxy),
+            Ok(Err(err)) => {
+                // The UI thread dropped the request, and with it the handler's sender.
+                let _ = handler.join();
+                Err(err)
+            }
+            Err(_) => {
+                // Still queued or in progress: make sure it closes whenever it is handled.
+                proxy.close();
+                Err(StartError(format!(
+                    "the WebView was not created within {timeout:?} (is the UI thread blocked?)"
+                )))
+            }
+        }
+    }
+}

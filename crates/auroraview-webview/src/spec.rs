@@ -1,0 +1,35 @@
+//! [`WebViewSpec`]: everything needed to open one WebView, as plain data.
+
+/// What to open. Exactly one of `url` / `html` is normally set (neither: a blank page).
+#[derive(Debug, Clone)]
+pub struct WebViewSpec {
+    pub title: String,
+    pub url: Option<String>,
+    pub html: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub resizable: bool,
+    /// Show the window as soon as it is created (otherwise call `show` later).
+    pub visible: bool,
+    /// Enables the web inspector.
+    pub debug: bool,
+    /// Origins (`https://example.com`) whose pages may use the bridge, besides inline HTML,
+    /// local files and the origins of URLs the application loads itself.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for WebViewSpec {
+    fn default() -> Self {
+        WebViewSpec {
+            title: "auroraview".into(),
+            url: None,
+            html: None,
+            width: 800,
+            height: 600,
+            resizable: true,
+            visible: true,
+            debug: false,
+            allowed_origins: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! The UI thread's side of the runtime: every WebView and the state only that thread touches.
+//!
+//! Entered in two ways, both on the UI thread: [`process`] when a wake arrives (it drains the
+//! command queue once, then renders each WebView's accumulated page operations as ONE script
+//! evaluation), and [`event`] from WebView callbacks (IPC messages, page loads, window close).
+//! It never runs Python and never waits: IPC calls and events go to the WebView's handler
+//! thread, evaluation results to the completion thread.
+//!
+//! Re-entrancy: a WebView callback that fires while a pass is running is deferred to the end
+//! of that pass rather than borrowing the state twice.
+
+use crate::error::{EvalError, StartError};
+use crate::origin::OriginPolicy;
+use crate::platform::{self, NativeWindow};
+use crate::proxy::ViewShared;
+use crate::reactor::ReactorMsg;
+use crate::runtime::{CreateRequest, RuntimeInner, UiCommand};
+use crate::sink::{CallRequest, HandlerMsg};
+use auroraview_core::ipc::{parse_inbound, render_batch, Inbound, PageOp, ParseError};
+use crossbeam_channel::Sender;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Something a WebView callback reported.
+pub(crate) enum UiEvent {
+    Ipc {
+        view: u64,
+        url: String,
+        body: String,
+    },
+    PageLoadStarted {
+        view: u64,
+    },
+    CloseRequested {
+        view: u64,
+    },
+}
+
+struct View {
+    shared: Arc<ViewShared>,
+    webview: wry::WebView,
+    window: NativeWindow,
+    token: String,
+    policy: OriginPolicy,
+    /// Incremented at each navigation; call results for an older page are dropped.
+    page: u64,
+    /// The current page's bridge reported DOM ready; ops flow to it.
+    ready: bool,
+    /// Ops waiting for the page to become ready.
+    held: Vec<PageOp>,
+    /// Ops gathered during this pass, rendered at its end.
+    batch: Vec<PageOp>,
+    /// Evaluations sent to the current page and not answered yet.
+    in_flight: HashSet<u64>,
+    inbound: Sender<HandlerMsg>,
+    warned_origin: bool,
+}
+
+struct UiState {
+    rt: Arc<RuntimeInner>,
+    views: HashMap<u64, View>,
+    commands: Vec<UiCommand>,
+    script: String,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<UiState>> = const { RefCell::new(None) };
+    static DEFERRED: RefCell<Vec<UiEvent>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Installs the runtime's state on the (current) UI thread.
+pub(crate) fn install(rt: Arc<RuntimeInner>) {
+    STATE.with(|s| {
+        *s.borrow_mut() = Some(UiState {
+            rt,
+            views: HashMap::new(),
+            commands: Vec::new(),
+            script: String::new(),
+        })
+    });
+}
+
+/// A wake arrived: run one pass.
+pub(crate) fn process() {
+    STATE.with(|cell| {
+        let Ok(mut guard) = cell.try_borrow_mut() else {
+            // Re-entered from inside a pass: the running pass will see the new commands
+            // because the wake flag was cleared before it drained, a new wake is queued.
+            return;
+        };
+        if let Some(state) = guard.as_mut() {
+            state.pass();
+        }
+    });
+}
+
+/// A WebView callback reported something.
+pub(crate) fn event(ev: UiEvent) {
+    STATE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut guard) => {
+            if let Some(state) = guard.as_mut() {
+                state.handle_event(ev);
+                state.flush_all();
+                state.drain_deferred();
+            }
+        }
+        Err(_) => DEFERRED.with(|d| d.borrow_mut().push(ev)),
+    });
+}
+
+impl UiState {
+    fn pass(&mut self) {
+        let mut commands = std::mem::take(&mut self.commands);
+        self.rt.queue.drain_into(&mut commands);
+        for cmd in commands.drain(..) {
+            self.apply(cmd);
+        }
+        self.commands = commands;
+        self.flush_all();
+        self.drain_deferred();
+    }
+
+    fn drain_deferred(&mut self) {
+        loop {
+            let events = DEFERRED.with(|d| std::mem::take(&mut *d.borrow_mut()));
+            if events.is_empty() {
+                return;
+            }
+            for ev in events {
+                self.handle_event(ev);
+            }
+            self.flush_all();
+        }
+    }
+
+    fn apply(&mut self, cmd: UiCommand) {
+        match cmd {
+            UiCommand::Create(req) => self.create(*req),
+            UiCommand::Page { view, op } => match self.views.get_mut(&view) {
+                Some(v) => v.batch.push(op),
+                None => self.fail_evals(std::iter::once(&op), EvalError::Closed),
+            },
+            UiCommand::Resolve { view, page, op } => {
+                if let Some(v) = self.views.get_mut(&view) {
+                    if v.page == page {
+                        v.batch.push(op);
+                    } else {
+                        log::debug!("auroraview: dropped a call result for a page that is gone");
+                    }
+                }
+            }
+            UiCommand::LoadUrl { view, url } => self.navigate(view, |v| {
+                v.policy.trust_url(&url);
+                v.webview.load_url(&url)
+            }),
+            UiCommand::LoadHtml { view, html } => {
+                self.navigate(view, |v| v.webview.load_html(&html))
+            }
+            UiCommand::Reload { view } => self.navigate(view, |v| v.webview.reload()),
+            UiCommand::SetTitle { view, title } => {
+                if let Some(v) = self.views.get(&view) {
+                    v.window.set_title(&title);
+                }
+            }
+            UiCommand::SetVisible { view, visible } => {
+                if let Some(v) = self.views.get(&view) {
+                    v.window.set_visible(visible);
+                }
+            }
+            UiCommand::Close { view } => self.close(view),
+        }
+    }
+
+    /// Flushes the view's ops gathered so far (keeping order), then navigates.
+    fn navigate(&mut self, view: u64, go: impl FnOnce(&mut View) -> wry::Result<()>) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        flush_view(&rt, v, &mut self.script);
+        if let Err(err) = go(v) {
+            log::error!("auroraview: navigation of WebView {view} failed: {err}");
+        }
+    }
+
+    fn create(&mut self, req: CreateRequest) {
+        let CreateRequest {
+            spec,
+            shared,
+            inbound,
+            reply,
+        } = req;
+        let id = shared.id;
+        let token = new_token();
+        let mut policy = OriginPolicy::new(&spec.allowed_origins);
+        let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
+            let window = platform::create_window(&spec, id)?;
+            let mut builder = wry::WebViewBuilder::new()
+                .with_initialization_script(crate::bridge::script(&token))
+                .with_ipc_handler(move |request: wry::http::Request<String>| {
+                    let url = request.uri().to_string();
+                    event(UiEvent::Ipc {
+                        view: id,
+                        url,
+                        body: request.into_body(),
+                    });
+                })
+                .with_on_page_load_handler(move |load, _url| {
+                    if matches!(load, wry::PageLoadEvent::Started) {
+                        event(UiEvent::PageLoadStarted { view: id });
+                    }
+                })
+                .with_devtools(spec.debug);
+            if let Some(url) = &spec.url {
+                policy.trust_url(url);
+                builder = builder.with_url(url);
+            } else {
+                builder = builder.with_html(spec.html.clone().unwrap_or_default());
+            }
+            let webview = platform::build_webview(builder, &window)
+                .map_err(|e| StartError(format!("cannot create the WebView: {e}")))?;
+            window.set_visible(spec.visible);
+            Ok((window, webview))
+        })();
+        match built {
+            Ok((window, webview)) => {
+                self.views.insert(
+                    id,
+                    View {
+                        shared,
+                        webview,
+                        window,
+                        token,
+                        policy,
+                        page: 0,
+                        ready: false,
+                        held: Vec::new(),
+                        batch: Vec::new(),
+                        in_flight: HashSet::new(),
+                        inbound,
+                        warned_origin: false,
+                    },
+                );
+                let _ = reply.send(Ok(()));
+            }
+            Err(err) => {
+                shared.mark_closed();
+                let _ = reply.send(Err(err));
+            }
+        }
+    }
+
+    fn close(&mut self, view: u64) {
+        let Some(v) = self.views.remove(&view) else {
+            return;
+        };
+        v.shared.mark_closed();
+        self.rt.reactor.send(ReactorMsg::CloseView { view });
+        let View {
+            webview,
+            window,
+            inbound,
+            ..
+        } = v;
+        drop(inbound); // the handler thread finishes its queue, calls on_closed, and ends
+        drop(webview);
+        window.destroy();
+    }
+
+    fn handle_event(&mut self, ev: UiEvent) {
+        match ev {
+            UiEvent::Ipc { view, url, body } => self.ipc(view, &url, &body),
+            UiEvent::PageLoadStarted { view } => {
+                let Some(v) = self.views.get_mut(&view) else {
+                    return;
+                };
+                v.page += 1;
+                v.ready = false;
+                // Results of calls from the old page have nowhere to go.
+                v.held.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+                v.batch.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+                let ids: Vec<u64> = v.in_flight.drain().collect();
+                if !ids.is_empty() {
+                    self.rt.reactor.send(ReactorMsg::Fail {
+                        ids,
+                        error: EvalError::PageChanged,
+                    });
+                }
+            }
+            UiEvent::CloseRequested { view } => self.close(view),
+        }
+    }
+
+    fn ipc(&mut self, view: u64, url: &str, body: &str) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        let msg = match parse_inbound(body, &v.token) {
+            Ok(msg) => msg,
+            Err(ParseError::BadToken) => {
+                log::warn!(
+                    "auroraview: WebView {view} ignored an IPC message without its token \
+                     (a sub-frame or a foreign script?)"
+                );
+                return;
+            }
+            Err(err) => {
+                log::warn!("auroraview: WebView {view} ignored a message: {err}");
+                return;
+            }
+        };
+        if !v.policy.allows(url) {
+            if !v.warned_origin {
+                v.warned_origin = true;
+                log::warn!(
+                    "auroraview: WebView {view}: {url} is not an allowed origin; its page gets \
+                     no bridge (allow it explicitly with allowed_origins)"
+                );
+            }
+            return;
+        }
+        match msg {
+            Inbound::Init => {}
+            Inbound::Ready => {
+                v.ready = true;
+                let mut ops = Vec::with_capacity(v.held.len() + 1 + v.batch.len());
+                ops.push(PageOp::Ack);
+                ops.append(&mut v.held);
+                ops.append(&mut v.batch);
+                v.batch = ops;
+                flush_view(&rt, v, &mut self.script);
+            }
+            Inbound::Call { id, name, data } => {
+                let call = CallRequest {
+                    page: v.page,
+                    id,
+                    name,
+                    data,
+                };
+                let _ = v.inbound.send(HandlerMsg::Call(call));
+            }
+            Inbound::Emit { name, data } => {
+                let _ = v.inbound.send(HandlerMsg::Event { name, data });
+            }
+            Inbound::EvalResult { id, outcome } => {
+                v.in_flight.remove(&id);
+                rt.reactor.send(ReactorMsg::Complete {
+                    id,
+                    outcome: outcome.map_err(EvalError::Js),
+                });
+            }
+            Inbound::Log { message } => {
+                log::warn!("auroraview: page script error in WebView {view}: {message}");
+            }
+        }
+    }
+
+    fn flush_all(&mut self) {
+        let rt = self.rt.clone();
+        for v in self.views.values_mut() {
+            flush_view(&rt, v, &mut self.script);
+        }
+    }
+
+    fn fail_evals<'a>(&self, ops: impl Iterator<Item = &'a PageOp>, error: EvalError) {
+        let ids = eval_ids(ops);
+        if !ids.is_empty() {
+            self.rt.reactor.send(ReactorMsg::Fail { ids, error });
+        }
+    }
+}
+
+fn eval_ids<'a>(ops: impl Iterator<Item = &'a PageOp>) -> Vec<u64> {
+    ops.filter_map(|op| match op {
+        PageOp::EvalWithResult { id, .. } => Some(*id),
+        _ => None,
+    })
+    .collect()
+}
+
+/// Sends the view's gathered ops to the page as one script, or holds them until it is ready.
+fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
+    if v.batch.is_empty() {
+        return;
+    }
+    if !v.ready {
+        v.held.append(&mut v.batch);
+        return;
+    }
+    script.clear();
+    render_batch(&v.batch, script);
+    let ids = eval_ids(v.batch.iter());
+    v.batch.clear();
+    match v.webview.evaluate_script(script) {
+        Ok(()) => v.in_flight.extend(ids),
+        Err(err) => {
+            log::error!("auroraview: evaluating a batch failed: {err}");
+            if !ids.is_empty() {
+                rt.reactor.send(ReactorMsg::Fail {
+                    ids,
+                    error: EvalError::Js(auroraview_core::ipc::JsError {
+                        name: "Error".into(),
+                        message: format!("the WebView refused the script: {err}"),
+                    }),
+                });
+            }
+        }
+    }
+    // Keep a burst's buffer from pinning memory forever.
+    if script.capacity() > 1 << 22 {
+        *script = String::new();
+    }
+}
+
+/// A per-WebView secret the bridge attaches to every message (128 bits from the OS-seeded
+/// hasher keys; unguessable by other frames, which cannot read the main frame's closure).
+fn new_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::with_capacity(32);
+    for salt in 0..2u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(salt);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}

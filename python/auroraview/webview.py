@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar
 
-from . import _core
+from . import _core, _runtime
 from ._payload import from_json, to_json
 from .errors import WrongThreadError
 from .utils.dcc_thread_safe import MARKER
@@ -28,6 +28,7 @@ from .utils.thread_dispatcher import (
     is_main_thread,
     run_main_loop,
     run_on_main_thread,
+    run_on_main_thread_sync,
     stop_main_loop,
 )
 
@@ -135,6 +136,9 @@ class WebView:
         allowed_origins: origins (``"https://tools.studio.local"``) whose pages may use the
             bridge, besides inline HTML, local files and URLs you load yourself.
         create_timeout: seconds to wait for the native WebView to exist.
+        mode: "own" (a dedicated UI thread), "hosted" (the host's main thread, serviced by
+            its running event loop: the automatic choice in a Qt application on Linux) or
+            None/"auto" (choose; ``AURORAVIEW_WEBVIEW_MODE`` overrides).
     """
 
     def __init__(
@@ -151,6 +155,7 @@ class WebView:
         resizable: bool = True,
         allowed_origins: Sequence[str] = (),
         create_timeout: float = 30.0,
+        mode: Optional[str] = None,
     ) -> None:
         if url is not None and html is not None:
             raise ValueError("pass url= or html=, not both")
@@ -174,8 +179,24 @@ class WebView:
             "debug": bool(debug),
             "allowed_origins": list(allowed_origins),
         }
-        self._core = _core.create_webview(spec, self._router, create_timeout)
+        self._mode = _runtime.choose_mode(mode)
+        if self._mode == "hosted" and not is_main_thread():
+            # Hosted WebViews live on the host's main thread: create it there.
+            self._core = run_on_main_thread_sync(
+                self._create, spec, create_timeout, timeout=create_timeout
+            )
+        else:
+            self._core = self._create(spec, create_timeout)
         self._router.core = self._core
+
+    def _create(self, spec: dict, timeout: float) -> _core.WebViewProxy:
+        _runtime.ensure_started(self._mode)
+        return _core.create_webview(spec, self._router, timeout)
+
+    @property
+    def mode(self) -> str:
+        """ "own" (a dedicated UI thread) or "hosted" (the host's main thread)."""
+        return self._mode
 
     # -- handlers ---------------------------------------------------------------------
 
@@ -212,7 +233,7 @@ class WebView:
         standalone scripts (no host event loop), where nothing else would serve."""
         self._core.set_visible(True)
         if block is None:
-            block = current_host() == "standalone"
+            block = self._mode == "own" and current_host() == "standalone"
         if not block:
             return
         if not is_main_thread():

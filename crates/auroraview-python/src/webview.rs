@@ -9,7 +9,8 @@
 
 use crate::errors::log_exception;
 use auroraview_webview::{
-    CallRequest, EvalError, IpcSink, Runtime, SendError, StartError, WebViewProxy, WebViewSpec,
+    CallRequest, EvalError, IpcSink, Mode, Runtime, SendError, StartError, WebViewProxy,
+    WebViewSpec,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -61,7 +62,8 @@ fn send_error(py: Python<'_>, err: &SendError) -> PyErr {
 
 fn eval_error(py: Python<'_>, err: &EvalError) -> PyErr {
     match err {
-        EvalError::Js(js) => match ERROR_CLASSES[4].import(py, "auroraview.errors", ERROR_NAMES[4]) {
+        EvalError::Js(js) => match ERROR_CLASSES[4].import(py, "auroraview.errors", ERROR_NAMES[4])
+        {
             Ok(class) => match class.call1((js.message.clone(), js.name.clone())) {
                 Ok(instance) => PyErr::from_value(instance),
                 Err(e) => e,
@@ -81,7 +83,9 @@ fn start_error(py: Python<'_>, err: &StartError) -> PyErr {
 
 fn millis(ms: f64, what: &str) -> PyResult<Duration> {
     Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
-        PyValueError::new_err(format!("{what} must be a finite number of ms >= 0, got {ms}"))
+        PyValueError::new_err(format!(
+            "{what} must be a finite number of ms >= 0, got {ms}"
+        ))
     })
 }
 
@@ -131,15 +135,50 @@ fn spec_from_dict(spec: &Bound<'_, PyDict>) -> PyResult<WebViewSpec> {
             "visible" => out.visible = value.extract()?,
             "debug" => out.debug = value.extract()?,
             "allowed_origins" => out.allowed_origins = value.extract()?,
+            "parent" => out.parent = value.extract()?,
             other => {
-                return Err(PyValueError::new_err(format!("unknown WebView option {other:?}")))
+                return Err(PyValueError::new_err(format!(
+                    "unknown WebView option {other:?}"
+                )))
             }
         }
     }
     Ok(out)
 }
 
-/// Opens a WebView on the process's UI thread (started on first use) and returns its proxy.
+fn parse_mode(mode: &str) -> PyResult<Mode> {
+    match mode {
+        "own" => Ok(Mode::Own),
+        "hosted" => Ok(Mode::Hosted),
+        other => Err(PyValueError::new_err(format!(
+            "unknown WebView mode {other:?}: use \"own\" or \"hosted\""
+        ))),
+    }
+}
+
+/// Starts the process's WebView runtime in `mode` ("own": a dedicated UI thread; "hosted":
+/// this thread, whose running event loop iterates GLib's main context). Returns the mode.
+#[pyfunction]
+pub(crate) fn start_runtime(py: Python<'_>, mode: &str) -> PyResult<&'static str> {
+    let mode = parse_mode(mode)?;
+    let started = match mode {
+        // Hosted mode initialises GTK on this very thread: keep it (and the GIL) here.
+        Mode::Hosted => Runtime::start(mode),
+        Mode::Own => py.detach(|| Runtime::start(mode)),
+    };
+    started
+        .map(|rt| rt.mode().name())
+        .map_err(|e| start_error(py, &e))
+}
+
+/// The mode of the runtime running in this process, or None.
+#[pyfunction]
+pub(crate) fn runtime_mode() -> Option<&'static str> {
+    Runtime::current().map(|rt| rt.mode().name())
+}
+
+/// Opens a WebView on the process's running runtime and returns its proxy (hosted mode: on
+/// the UI thread itself, synchronously; own mode: waits at most `timeout` seconds).
 #[pyfunction]
 #[pyo3(signature = (spec, sink, timeout=30.0))]
 pub(crate) fn create_webview(
@@ -151,7 +190,17 @@ pub(crate) fn create_webview(
     let spec = spec_from_dict(spec)?;
     let timeout = millis(timeout * 1000.0, "timeout")?;
     let sink: Arc<dyn IpcSink> = Arc::new(PySink { sink });
-    let created = py.detach(|| Runtime::global().and_then(|rt| rt.create(spec, sink, timeout)));
+    let Some(rt) = Runtime::current() else {
+        return Err(start_error(
+            py,
+            &StartError("no WebView runtime is running: call start_runtime(mode) first".into()),
+        ));
+    };
+    let created = if rt.is_ui_thread() {
+        rt.create(spec, sink, timeout)
+    } else {
+        py.detach(|| rt.create(spec, sink, timeout))
+    };
     created
         .map(|inner| PyWebViewProxy { inner })
         .map_err(|e| start_error(py, &e))
@@ -256,6 +305,12 @@ impl PyWebViewProxy {
     fn set_visible(&self, py: Python<'_>, visible: bool) -> PyResult<()> {
         self.inner
             .set_visible(visible)
+            .map_err(|e| send_error(py, &e))
+    }
+
+    fn set_bounds(&self, py: Python<'_>, x: i32, y: i32, width: u32, height: u32) -> PyResult<()> {
+        self.inner
+            .set_bounds(x, y, width, height)
             .map_err(|e| send_error(py, &e))
     }
 

@@ -28,6 +28,6 @@ pub use error::{EvalError, SendError, StartError};
 pub use origin::origin_of;
 pub use proxy::WebViewProxy;
 pub use reactor::Completion;
-pub use runtime::{Runtime, COMMAND_QUEUE_CAPACITY};
+pub use runtime::{Mode, Runtime, COMMAND_QUEUE_CAPACITY};
 pub use sink::{CallRequest, IpcSink};
 pub use spec::WebViewSpec;

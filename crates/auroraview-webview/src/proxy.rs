@@ -238,6 +238,18 @@ impl WebViewProxy {
         })
     }
 
+    /// Places an embedded WebView at `x, y` with size `width x height` (logical pixels) in
+    /// its parent window.
+    pub fn set_bounds(&self, x: i32, y: i32, width: u32, height: u32) -> Result<(), SendError> {
+        self.send(UiCommand::SetBounds {
+            view: self.view.id,
+            bounds: wry::Rect {
+                position: wry::dpi::LogicalPosition::new(x, y).into(),
+                size: wry::dpi::LogicalSize::new(width, height).into(),
+            },
+        })
+    }
+
     /// Closes the WebView. Pending evaluations end with `Closed`; the handler thread ends
     /// after `IpcSink::on_closed`. Closing a closed WebView is a no-op.
     pub fn close(&self) {

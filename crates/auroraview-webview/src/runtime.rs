@@ -29,6 +29,7 @@ pub(crate) enum UiCommand {
     Reload { view: u64 },
     SetTitle { view: u64, title: String },
     SetVisible { view: u64, visible: bool },
+    SetBounds { view: u64, bounds: wry::Rect },
     Close { view: u64 },
 }
 
@@ -43,6 +44,7 @@ pub(crate) struct RuntimeInner {
     pub(crate) queue: CommandQueue<UiCommand>,
     pub(crate) reactor: Reactor,
     pub(crate) ui_thread: ThreadKey,
+    pub(crate) mode: Mode,
     next_view: AtomicU64,
     next_eval: AtomicU64,
 }
@@ -50,6 +52,26 @@ pub(crate) struct RuntimeInner {
 impl RuntimeInner {
     pub(crate) fn next_eval_id(&self) -> u64 {
         self.next_eval.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Where the UI thread comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A dedicated UI thread that runs its own event loop (standalone scripts, hosts whose
+    /// loop is not GLib's).
+    Own,
+    /// The calling thread, normally the host's main thread, whose running event loop already
+    /// services the WebViews (Qt on GLib on Linux). No second loop, no nested pumping.
+    Hosted,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Own => "own",
+            Mode::Hosted => "hosted",
+        }
     }
 }
 
@@ -62,21 +84,37 @@ pub struct Runtime {
 static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 
 impl Runtime {
-    /// The process's runtime, starting the UI thread on first use. A failed start (no
-    /// display, say) is reported and not remembered: a later call tries again.
-    pub fn global() -> Result<Runtime, StartError> {
+    /// The runtime already running in this process, if any.
+    pub fn current() -> Option<Runtime> {
+        RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Starts the process's runtime in `mode` (once; later calls return it). `Hosted` makes
+    /// the calling thread the UI thread. A process keeps one mode for its life: asking for
+    /// the other fails with an explanation. A failed start (no display, say) is reported and
+    /// not remembered: a later call tries again.
+    pub fn start(mode: Mode) -> Result<Runtime, StartError> {
         let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(rt) = slot.as_ref() {
-            return Ok(rt.clone());
+            if rt.inner.mode == mode {
+                return Ok(rt.clone());
+            }
+            return Err(StartError(format!(
+                "the WebView runtime already runs in {} mode in this process and cannot switch \
+                 to {} mode (only one thread per process may own GLib's main context)",
+                rt.inner.mode.name(),
+                mode.name()
+            )));
         }
         let reactor = Reactor::start()
             .map_err(|e| StartError(format!("cannot start the completion thread: {e}")))?;
-        let queue = CommandQueue::new(COMMAND_QUEUE_CAPACITY);
+        let parts = Arc::new(Mutex::new(Some((
+            CommandQueue::new(COMMAND_QUEUE_CAPACITY),
+            reactor,
+        ))));
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let pending = Arc::new(Mutex::new(Some((queue, reactor.clone()))));
-        let take = pending.clone();
-        crate::platform::start_ui_thread(move |ui_thread| {
-            let (queue, reactor) = take
+        let on_start = move |ui_thread: ThreadKey| {
+            let (queue, reactor) = parts
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .take()
@@ -85,18 +123,27 @@ impl Runtime {
                 queue,
                 reactor,
                 ui_thread,
+                mode,
                 next_view: AtomicU64::new(1),
                 next_eval: AtomicU64::new(1),
             });
             crate::ui::install(inner.clone());
             let _ = tx.send(inner);
-        })?;
+        };
+        match mode {
+            Mode::Own => crate::platform::start_ui_thread(on_start)?,
+            Mode::Hosted => crate::platform::start_hosted(on_start)?,
+        }
         let inner = rx
             .recv_timeout(Duration::from_secs(30))
             .map_err(|_| StartError("the WebView UI thread did not start within 30 s".into()))?;
         let rt = Runtime { inner };
         *slot = Some(rt.clone());
         Ok(rt)
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.inner.mode
     }
 
     /// True when called on the UI thread.
@@ -112,7 +159,8 @@ impl Runtime {
         sink: Arc<dyn IpcSink>,
         timeout: Duration,
     ) -> Result<WebViewProxy, StartError> {
-        if self.is_ui_thread() {
+        let inline = self.is_ui_thread();
+        if inline && self.inner.mode == Mode::Own {
             return Err(StartError(
                 "a WebView cannot be created synchronously from the UI thread".into(),
             ));
@@ -136,14 +184,29 @@ impl Runtime {
         self.inner
             .push(UiCommand::Create(Box::new(request)))
             .map_err(|e: SendError| StartError(e.to_string()))?;
-        match reply_rx.recv_timeout(timeout) {
+        if inline {
+            // Hosted, on the UI thread itself: run the pass now instead of waiting for it.
+            crate::ui::process();
+        }
+        let reply = if inline {
+            reply_rx.try_recv().map_err(|_| ())
+        } else {
+            reply_rx.recv_timeout(timeout).map_err(|_| ())
+        };
+        match reply {
             Ok(Ok(())) => Ok(proxy),
             Ok(Err(err)) => {
                 // The UI thread dropped the request, and with it the handler's sender.
                 let _ = handler.join();
                 Err(err)
             }
-            Err(_) => {
+            Err(()) if inline => {
+                proxy.close();
+                Err(StartError(
+                    "a WebView cannot be created from inside a WebView callback".into(),
+                ))
+            }
+            Err(()) => {
                 // Still queued or in progress: make sure it closes whenever it is handled.
                 proxy.close();
                 Err(StartError(format!(

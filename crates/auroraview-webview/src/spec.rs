@@ -16,6 +16,10 @@ pub struct WebViewSpec {
     /// Origins (`https://example.com`) whose pages may use the bridge, besides inline HTML,
     /// local files and the origins of URLs the application loads itself.
     pub allowed_origins: Vec<String>,
+    /// Embed in this native window instead of opening a top-level one: an X11 window id on
+    /// Linux (a Qt widget's `winId()` with `WA_NativeWindow`). The WebView then fills
+    /// `width` x `height` at the parent's origin until `set_bounds` says otherwise.
+    pub parent: Option<u64>,
 }
 
 impl Default for WebViewSpec {
@@ -30,6 +34,7 @@ impl Default for WebViewSpec {
             visible: true,
             debug: false,
             allowed_origins: Vec::new(),
+            parent: None,
         }
     }
 }

@@ -165,7 +165,14 @@ impl UiState {
             }
             UiCommand::SetVisible { view, visible } => {
                 if let Some(v) = self.views.get(&view) {
-                    v.window.set_visible(visible);
+                    v.window.set_visible(&v.webview, visible);
+                }
+            }
+            UiCommand::SetBounds { view, bounds } => {
+                if let Some(v) = self.views.get(&view) {
+                    if let Err(err) = v.webview.set_bounds(bounds) {
+                        log::warn!("auroraview: set_bounds on WebView {view} failed: {err}");
+                    }
                 }
             }
             UiCommand::Close { view } => self.close(view),
@@ -218,9 +225,9 @@ impl UiState {
             } else {
                 builder = builder.with_html(spec.html.clone().unwrap_or_default());
             }
-            let webview = platform::build_webview(builder, &window)
+            let webview = platform::build_webview(builder, &window, &spec)
                 .map_err(|e| StartError(format!("cannot create the WebView: {e}")))?;
-            window.set_visible(spec.visible);
+            window.set_visible(&webview, spec.visible);
             Ok((window, webview))
         })();
         match built {
@@ -264,8 +271,7 @@ impl UiState {
             ..
         } = v;
         drop(inbound); // the handler thread finishes its queue, calls on_closed, and ends
-        drop(webview);
-        window.destroy();
+        platform::destroy(webview, window);
     }
 
     fn handle_event(&mut self, ev: UiEvent) {

@@ -43,6 +43,19 @@ pub(crate) fn start_ui_thread(
         .unwrap_or_else(|_| Err(StartError("the UI thread did not start within 30 s".into())))
 }
 
+/// Hosted mode: the calling thread (the host's main thread, whose event loop already
+/// iterates GLib's default main context, as Qt's does on Linux) becomes the UI thread. GTK is
+/// initialised here; no loop of our own runs.
+pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
+    gtk::init().map_err(|err| {
+        StartError(format!(
+            "cannot initialise GTK on the host's main thread ({err}): is there an X11 display?"
+        ))
+    })?;
+    on_start(ThreadKey::current());
+    Ok(())
+}
+
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.
 pub(crate) fn wake() {
     glib::idle_add_full(glib::Priority::DEFAULT, || {
@@ -51,13 +64,38 @@ pub(crate) fn wake() {
     });
 }
 
-/// A top-level GTK window holding one WebView.
-pub(crate) struct NativeWindow {
-    window: gtk::Window,
-    container: gtk::Box,
+/// Where a WebView lives: a top-level GTK window of ours, or a child of a host window.
+pub(crate) enum NativeWindow {
+    TopLevel {
+        window: gtk::Window,
+        container: gtk::Box,
+    },
+    /// Inside a foreign X11 window; wry owns the X child window and its GTK wrapper.
+    Child,
+}
+
+/// A foreign X11 window, as wry wants it for `build_as_child`.
+struct XlibParent(u64);
+
+impl wry::raw_window_handle::HasWindowHandle for XlibParent {
+    fn window_handle(
+        &self,
+    ) -> Result<wry::raw_window_handle::WindowHandle<'_>, wry::raw_window_handle::HandleError> {
+        let raw = wry::raw_window_handle::XlibWindowHandle::new(self.0 as std::ffi::c_ulong);
+        // SAFETY: the id names a live X window of the host for as long as the WebView lives;
+        // the host closes the WebView before it destroys that window (see drop_guarded).
+        Ok(unsafe {
+            wry::raw_window_handle::WindowHandle::borrow_raw(
+                wry::raw_window_handle::RawWindowHandle::Xlib(raw),
+            )
+        })
+    }
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
+    if spec.parent.is_some() {
+        return Ok(NativeWindow::Child);
+    }
     let window = gtk::Window::new(gtk::WindowType::Toplevel);
     window.set_title(&spec.title);
     window.set_default_size(spec.width as i32, spec.height as i32);
@@ -68,32 +106,56 @@ pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindo
         crate::ui::event(crate::ui::UiEvent::CloseRequested { view });
         glib::Propagation::Stop
     });
-    Ok(NativeWindow { window, container })
+    Ok(NativeWindow::TopLevel { window, container })
 }
 
 pub(crate) fn build_webview(
     builder: wry::WebViewBuilder<'_>,
     window: &NativeWindow,
+    spec: &WebViewSpec,
 ) -> wry::Result<wry::WebView> {
-    builder.build_gtk(&window.container)
+    match (window, spec.parent) {
+        (NativeWindow::TopLevel { container, .. }, _) => builder.build_gtk(container),
+        (NativeWindow::Child, Some(xid)) => builder
+            .with_bounds(wry::Rect {
+                position: wry::dpi::LogicalPosition::new(0, 0).into(),
+                size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
+            })
+            .build_as_child(&XlibParent(xid)),
+        (NativeWindow::Child, None) => Err(wry::Error::UnsupportedWindowHandle),
+    }
+}
+
+/// Drops a WebView and its window. For an embedded WebView whose host window is already
+/// gone, destroying the X child raises BadWindow, which would make GDK exit the process:
+/// the drop runs inside a GDK error trap.
+pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+    gtk::gdk::error_trap_push();
+    drop(webview);
+    if let NativeWindow::TopLevel { window, .. } = window {
+        // SAFETY: the window and its children are not used after this; the WebView that
+        // lived in it has been dropped already.
+        unsafe { window.destroy() };
+    }
+    gtk::gdk::error_trap_pop_ignored();
 }
 
 impl NativeWindow {
     pub(crate) fn set_title(&self, title: &str) {
-        self.window.set_title(title);
-    }
-
-    pub(crate) fn set_visible(&self, visible: bool) {
-        if visible {
-            self.window.show_all();
-        } else {
-            self.window.hide();
+        if let NativeWindow::TopLevel { window, .. } = self {
+            window.set_title(title);
         }
     }
 
-    pub(crate) fn destroy(self) {
-        // SAFETY: the window and its children are not used after this; the WebView that
-        // lived in it has been dropped already.
-        unsafe { self.window.destroy() };
+    pub(crate) fn set_visible(&self, webview: &wry::WebView, visible: bool) {
+        match self {
+            NativeWindow::TopLevel { window, .. } if visible => window.show_all(),
+            NativeWindow::TopLevel { window, .. } => window.hide(),
+            NativeWindow::Child => {
+                if let Err(err) = webview.set_visible(visible) {
+                    log::warn!("auroraview: set_visible failed: {err}");
+                }
+            }
+        }
     }
 }

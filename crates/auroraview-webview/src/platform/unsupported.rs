@@ -15,6 +15,10 @@ pub(crate) fn start_ui_thread(
     )))
 }
 
+pub(crate) fn start_hosted(_on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
+    start_ui_thread(|_| {})
+}
+
 pub(crate) fn wake() {}
 
 pub(crate) struct NativeWindow;
@@ -26,12 +30,16 @@ pub(crate) fn create_window(_spec: &WebViewSpec, _view: u64) -> Result<NativeWin
 pub(crate) fn build_webview(
     _builder: wry::WebViewBuilder<'_>,
     _window: &NativeWindow,
+    _spec: &WebViewSpec,
 ) -> wry::Result<wry::WebView> {
     Err(wry::Error::UnsupportedWindowHandle)
 }
 
+pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow) {
+    drop(webview);
+}
+
 impl NativeWindow {
     pub(crate) fn set_title(&self, _title: &str) {}
-    pub(crate) fn set_visible(&self, _visible: bool) {}
-    pub(crate) fn destroy(self) {}
+    pub(crate) fn set_visible(&self, _webview: &wry::WebView, _visible: bool) {}
 }

@@ -52,6 +52,25 @@ def _route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., A
     return handler, dcc_mode
 
 
+def _native_window_id(parent: Any) -> Optional[int]:
+    """The native window id to embed in: an int as given, or a Qt widget's ``winId()``
+    (made a native window first)."""
+    if parent is None or isinstance(parent, int):
+        return parent
+    win_id = getattr(parent, "winId", None)
+    if win_id is None:
+        raise TypeError(f"parent must be a Qt widget or a native window id, not {parent!r}")
+    set_attribute = getattr(parent, "setAttribute", None)
+    if set_attribute is not None:
+        from .utils.thread_dispatcher.qt import running_qt_core
+
+        core = running_qt_core()
+        if core is not None:
+            attrs = getattr(core.Qt, "WidgetAttribute", core.Qt)
+            set_attribute(attrs.WA_NativeWindow)
+    return int(win_id())
+
+
 class _Router:
     """The sink the Rust runtime calls on the WebView's handler thread."""
 
@@ -129,8 +148,10 @@ class WebView:
 
     Args:
         title, url, html, width, height: what to show (``url`` or ``html``, not both).
-        parent: the host window to embed in (a Qt widget or native window id). Embedding
-            arrives with hosted mode; until then the WebView opens as its own window.
+        parent: the host window to embed in: a Qt widget (made native) or a native window
+            id (an X11 window id on Linux). The WebView then fills ``width`` x ``height`` at
+            the parent's origin; call :meth:`set_bounds` when the parent resizes (or use
+            :class:`auroraview.qt.QtWebView`, which does it for you).
         dcc_mode: run every handler on the host's main thread (RFC 0002 section 2).
         debug: enable the web inspector.
         allowed_origins: origins (``"https://tools.studio.local"``) whose pages may use the
@@ -159,10 +180,7 @@ class WebView:
     ) -> None:
         if url is not None and html is not None:
             raise ValueError("pass url= or html=, not both")
-        if parent is not None:
-            logger.warning(
-                "auroraview: parent= embedding needs hosted mode; opening a separate window"
-            )
+        parent_id = _native_window_id(parent)
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._router = _Router(self._handlers, dcc_mode)
@@ -178,6 +196,7 @@ class WebView:
             "visible": False,
             "debug": bool(debug),
             "allowed_origins": list(allowed_origins),
+            "parent": parent_id,
         }
         self._mode = _runtime.choose_mode(mode)
         if self._mode == "hosted" and not is_main_thread():
@@ -248,6 +267,10 @@ class WebView:
     def _stop_serving(self) -> None:
         if self._serving:
             stop_main_loop()
+
+    def set_bounds(self, x: int, y: int, width: int, height: int) -> None:
+        """Place an embedded WebView inside its parent window (logical pixels)."""
+        self._core.set_bounds(int(x), int(y), int(width), int(height))
 
     def hide(self) -> None:
         self._core.set_visible(False)

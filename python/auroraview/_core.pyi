@@ -49,3 +49,51 @@ class Dispatcher:
     def stop(self) -> None: ...
     def shutdown(self) -> int:
         """Fail every queued task with DispatchClosedError; returns how many were dropped."""
+
+MAX_MESSAGE_BYTES: int
+"""Largest payload accepted in either direction between Python and the page (16 MiB)."""
+
+def start_runtime(mode: Literal["own", "hosted"]) -> Literal["own", "hosted"]:
+    """Start the process's WebView runtime ("hosted": on this thread, whose running event
+    loop iterates GLib's main context). A process keeps one mode for its life."""
+
+def runtime_mode() -> Optional[Literal["own", "hosted"]]:
+    """The running runtime's mode, or None."""
+
+def create_webview(spec: dict[str, Any], sink: Any, timeout: float = 30.0) -> WebViewProxy:
+    """Open a WebView. ``sink`` receives ``_on_call(page, id, name, data_json)``,
+    ``_on_event(name, data_json)`` and ``_on_closed()`` on the WebView's handler thread."""
+
+class WebViewProxy:
+    """Drives one WebView from any thread; every method only queues work for the UI thread."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def emit(self, name: str, data_json: str) -> None: ...
+    def eval(self, script: str) -> None: ...
+    def eval_async(
+        self,
+        script: str,
+        callback: Callable[[Optional[str], Optional[BaseException]], object],
+        timeout_ms: float,
+    ) -> None:
+        """``callback(value_json, None)`` or ``callback(None, error)``, exactly once, on the
+        completion thread."""
+    def eval_sync(self, script: str, timeout_ms: float) -> str: ...
+    def resolve(
+        self,
+        page: int,
+        id: int,
+        value_json: Optional[str] = None,
+        error: Optional[tuple[str, str]] = None,
+    ) -> None: ...
+    def load_url(self, url: str) -> None: ...
+    def load_html(self, html: str) -> None: ...
+    def reload(self) -> None: ...
+    def set_title(self, title: str) -> None: ...
+    def set_visible(self, visible: bool) -> None: ...
+    def set_bounds(self, x: int, y: int, width: int, height: int) -> None: ...
+    def close(self) -> None: ...
+    def wait_closed(self, timeout: float) -> bool: ...

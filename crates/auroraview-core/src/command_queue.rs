@@ -87,10 +87,26 @@ impl<C> CommandQueue<C> {
 
     /// Consumer only: clears the wake flag, then moves every waiting command into `out`.
     pub fn drain_into(&self, out: &mut Vec<C>) {
+        self.drain_up_to(out, usize::MAX);
+    }
+
+    /// Consumer only: clears the wake flag, then moves at most `max` commands into `out`.
+    /// If commands remain, the consumer must call [`CommandQueue::rearm`] before it yields.
+    pub fn drain_up_to(&self, out: &mut Vec<C>, max: usize) {
         self.wake_pending.swap(false, Ordering::AcqRel);
-        while let Some(cmd) = self.items.pop() {
+        for _ in 0..max {
+            let Some(cmd) = self.items.pop() else { break };
             self.len.fetch_sub(1, Ordering::AcqRel);
             out.push(cmd);
+        }
+    }
+
+    /// Consumer only: asks for another wake for commands left behind by a partial drain.
+    pub fn rearm(&self) -> Wake {
+        if self.wake_pending.swap(true, Ordering::AcqRel) {
+            Wake::AlreadyPending
+        } else {
+            Wake::Needed
         }
     }
 }
@@ -109,6 +125,21 @@ mod tests {
         q.drain_into(&mut out);
         assert_eq!(out, vec![1, 2]);
         assert_eq!(q.push(3).unwrap(), Wake::Needed);
+    }
+
+    #[test]
+    fn partial_drain_and_rearm() {
+        let q = CommandQueue::new(100);
+        for i in 0..10 {
+            q.push(i).unwrap();
+        }
+        let mut out = Vec::new();
+        q.drain_up_to(&mut out, 4);
+        assert_eq!(out, vec![0, 1, 2, 3]);
+        assert_eq!(q.rearm(), Wake::Needed);
+        assert_eq!(q.push(10).unwrap(), Wake::AlreadyPending);
+        q.drain_into(&mut out);
+        assert_eq!(out, (0..11).collect::<Vec<_>>());
     }
 
     #[test]

@@ -16,11 +16,18 @@ use crate::proxy::ViewShared;
 use crate::reactor::ReactorMsg;
 use crate::runtime::{CreateRequest, RuntimeInner, UiCommand};
 use crate::sink::{CallRequest, HandlerMsg};
+use auroraview_core::command_queue::Wake;
 use auroraview_core::ipc::{parse_inbound, render_batch, Inbound, PageOp, ParseError};
 use crossbeam_channel::Sender;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Commands applied between two looks at the clock.
+const PASS_SLICE: usize = 512;
+/// How long one pass may apply commands before it yields the thread back to the event loop.
+const PASS_BUDGET: Duration = Duration::from_millis(4);
 
 /// Something a WebView callback reported.
 pub(crate) enum UiEvent {
@@ -110,11 +117,27 @@ pub(crate) fn event(ev: UiEvent) {
 }
 
 impl UiState {
+    /// One pass: apply queued commands for at most [`PASS_BUDGET`] (in slices of
+    /// [`PASS_SLICE`] commands), render each WebView's ops as one script, and re-arm the wake
+    /// if commands were left, so a flood never holds the (possibly host's) UI thread long.
     fn pass(&mut self) {
+        let start = Instant::now();
         let mut commands = std::mem::take(&mut self.commands);
-        self.rt.queue.drain_into(&mut commands);
-        for cmd in commands.drain(..) {
-            self.apply(cmd);
+        loop {
+            self.rt.queue.drain_up_to(&mut commands, PASS_SLICE);
+            let drained = commands.len();
+            for cmd in commands.drain(..) {
+                self.apply(cmd);
+            }
+            if drained < PASS_SLICE {
+                break;
+            }
+            if start.elapsed() >= PASS_BUDGET {
+                if self.rt.queue.rearm() == Wake::Needed {
+                    platform::wake();
+                }
+                break;
+            }
         }
         self.commands = commands;
         self.flush_all();

@@ -1,9 +1,10 @@
 """``QtWebView``: an auroraview WebView as a QWidget, for layouts and dock widgets.
 
 The widget is a native child window (``WA_NativeWindow``); the WebView is embedded in it on
-the host's main thread (hosted mode), follows its size, and is closed when the widget's
-native window is about to be destroyed, before the X window goes away (dropping an embedded
-WebView after its parent window would make GDK abort the process). Works with whichever Qt
+the host's main thread (hosted mode) and follows its size. When Qt recreates the widget's
+native window (floating or re-docking a dock) the WebView is parked and moved into the new
+window, page intact; when the widget goes, the WebView is closed, never left inside a
+destroyed X window (dropping it there would make GDK abort the process). Works with whichever Qt
 binding the host has loaded (PySide6, PyQt6, PySide2, PyQt5).
 """
 
@@ -34,29 +35,42 @@ QtWidgets: Any = importlib.import_module(f"{_B}.QtWidgets")
 
 _WA = getattr(QtCore.Qt, "WidgetAttribute", QtCore.Qt)
 _PLATFORM_SURFACE = getattr(QtCore.QEvent, "Type", QtCore.QEvent).PlatformSurface
-_ABOUT_TO_BE_DESTROYED = getattr(
+_SURFACE_EVENT = getattr(
     QtGui.QPlatformSurfaceEvent, "SurfaceEventType", QtGui.QPlatformSurfaceEvent
-).SurfaceAboutToBeDestroyed
+)
+_ABOUT_TO_BE_DESTROYED = _SURFACE_EVENT.SurfaceAboutToBeDestroyed
+_CREATED = _SURFACE_EVENT.SurfaceCreated
 
 
 class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
-    """Closes a WebView when the native window it is embedded in is about to be destroyed.
+    """Keeps an embedded WebView safe while Qt destroys and recreates its host window.
 
-    A separate parentless object: while a widget is being deleted its own Python methods can
-    no longer be relied on, so the widget cannot watch its own surface. Guards keep
-    themselves alive (``_GUARDS``) until they fire or their WebView closes.
+    Qt recreates a native child window whenever its top-level changes (a dock floating or
+    re-docking): the X window the WebView lives in is destroyed and a new one made. Before
+    the old one goes, the WebView is parked (hidden, under the root window); once the new
+    one exists it moves in. When the widget itself goes, the parked WebView is closed. A
+    separate parentless object does this: a widget being deleted cannot watch itself.
+    Guards keep themselves alive (``_GUARDS``) until their WebView closes.
     """
 
-    def __init__(self, surface: Any, webview: WebView) -> None:
+    def __init__(self, widget: Any, surface: Any, webview: WebView) -> None:
         super().__init__()
         self._webview = webview
+        self._widget_sync = widget._sync_bounds
         surface.installEventFilter(self)
+        surface.destroyed.connect(webview.close)
+        widget.destroyed.connect(webview.close)
         _GUARDS.add(self)
         webview.on_closed(lambda: _GUARDS.discard(self))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
-        if event.type() == _PLATFORM_SURFACE and event.surfaceEventType() == _ABOUT_TO_BE_DESTROYED:
-            self._webview.close()  # on the UI thread: closes synchronously
+        if event.type() == _PLATFORM_SURFACE and not self._webview.closed:
+            kind = event.surfaceEventType()
+            if kind == _ABOUT_TO_BE_DESTROYED:
+                self._webview.reparent(None)  # synchronous on the UI thread
+            elif kind == _CREATED:
+                self._webview.reparent(int(watched.winId()))
+                self._widget_sync()
         return False
 
 
@@ -85,7 +99,7 @@ class QtWebView(QtWidgets.QWidget):  # type: ignore[misc]
         self._sync_bounds()
         surface = self.windowHandle()
         if surface is not None:
-            _SurfaceGuard(surface, self.webview)
+            _SurfaceGuard(self, surface, self.webview)
 
     def sizeHint(self) -> Any:
         return QtCore.QSize(420, 320)

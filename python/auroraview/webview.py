@@ -272,6 +272,11 @@ class WebView:
         """Place an embedded WebView inside its parent window (logical pixels)."""
         self._core.set_bounds(int(x), int(y), int(width), int(height))
 
+    def reparent(self, parent: Any) -> None:
+        """Move an embedded WebView into another parent (a Qt widget or native window id),
+        or park it hidden with ``None`` (while its host window is being recreated)."""
+        self._core.reparent(_native_window_id(parent))
+
     def hide(self) -> None:
         self._core.set_visible(False)
 

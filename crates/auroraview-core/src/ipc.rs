@@ -167,6 +167,24 @@ pub fn parse_inbound(text: &str, token: &str) -> Result<Inbound, ParseError> {
     })
 }
 
+/// Parses one page post: a single message, or a batch (a JSON array of messages, which the
+/// bridge sends for everything posted during one JS task). Each message is authenticated on
+/// its own; the batch as a whole is refused only when it is too large or not an array.
+pub fn parse_post(text: &str, token: &str) -> Result<Vec<Result<Inbound, ParseError>>, ParseError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(ParseError::TooLarge(text.len()));
+    }
+    if !text.trim_start().starts_with('[') {
+        return Ok(vec![parse_inbound(text, token)]);
+    }
+    let items: Vec<&RawValue> =
+        serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
+    Ok(items
+        .into_iter()
+        .map(|item| parse_inbound(item.get(), token))
+        .collect())
+}
+
 /// Why an outbound op could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpError {
@@ -397,6 +415,24 @@ mod tests {
             parse_inbound(r#"{"k":"tok","t":"ready"}"#, T),
             Ok(Inbound::Ready)
         );
+    }
+
+    #[test]
+    fn parses_batches_message_by_message() {
+        let batch = r#"[{"k":"tok","t":"call","id":1,"name":"a"},{"k":"x","t":"init"},{"k":"tok","t":"emit","name":"e","data":[1]}]"#;
+        let out = parse_post(batch, T).unwrap();
+        assert_eq!(out.len(), 3);
+        assert!(matches!(&out[0], Ok(Inbound::Call { id: 1, .. })));
+        assert_eq!(out[1], Err(ParseError::BadToken));
+        assert!(matches!(&out[2], Ok(Inbound::Emit { data, .. }) if data == "[1]"));
+        assert_eq!(
+            parse_post(r#"{"k":"tok","t":"ready"}"#, T).unwrap(),
+            vec![Ok(Inbound::Ready)]
+        );
+        assert!(matches!(
+            parse_post("[1,", T),
+            Err(ParseError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -314,6 +314,12 @@ impl PyWebViewProxy {
             .map_err(|e| send_error(py, &e))
     }
 
+    /// Moves an embedded WebView under native window `parent`, or parks it (None).
+    #[pyo3(signature = (parent=None))]
+    fn reparent(&self, py: Python<'_>, parent: Option<u64>) -> PyResult<()> {
+        self.inner.reparent(parent).map_err(|e| send_error(py, &e))
+    }
+
     fn close(&self) {
         self.inner.close();
     }

@@ -250,6 +250,20 @@ impl WebViewProxy {
         })
     }
 
+    /// Moves an embedded WebView into another native parent window (`Some(id)`), or parks
+    /// it hidden (`None`) while its host window is recreated. On the UI thread this happens
+    /// before the call returns (the host window may be about to disappear).
+    pub fn reparent(&self, parent: Option<u64>) -> Result<(), SendError> {
+        self.send(UiCommand::Reparent {
+            view: self.view.id,
+            parent,
+        })?;
+        if ThreadKey::current() == self.rt.ui_thread {
+            crate::ui::process();
+        }
+        Ok(())
+    }
+
     /// Closes the WebView. Pending evaluations end with `Closed`; the handler thread ends
     /// after `IpcSink::on_closed`. Closing a closed WebView is a no-op.
     pub fn close(&self) {

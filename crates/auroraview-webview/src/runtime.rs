@@ -30,6 +30,7 @@ pub(crate) enum UiCommand {
     SetTitle { view: u64, title: String },
     SetVisible { view: u64, visible: bool },
     SetBounds { view: u64, bounds: wry::Rect },
+    Reparent { view: u64, parent: Option<u64> },
     Close { view: u64 },
 }
 

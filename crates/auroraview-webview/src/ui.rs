@@ -17,7 +17,7 @@ use crate::reactor::ReactorMsg;
 use crate::runtime::{CreateRequest, RuntimeInner, UiCommand};
 use crate::sink::{CallRequest, HandlerMsg};
 use auroraview_core::command_queue::Wake;
-use auroraview_core::ipc::{parse_inbound, render_batch, Inbound, PageOp, ParseError};
+use auroraview_core::ipc::{parse_post, render_batch, Inbound, PageOp, ParseError};
 use crossbeam_channel::Sender;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -198,6 +198,13 @@ impl UiState {
                     }
                 }
             }
+            UiCommand::Reparent { view, parent } => {
+                if let Some(v) = self.views.get(&view) {
+                    if let Err(err) = platform::reparent(&v.webview, parent) {
+                        log::error!("auroraview: reparenting WebView {view} failed: {err}");
+                    }
+                }
+            }
             UiCommand::Close { view } => self.close(view),
         }
     }
@@ -322,19 +329,11 @@ impl UiState {
     }
 
     fn ipc(&mut self, view: u64, url: &str, body: &str) {
-        let rt = self.rt.clone();
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
-        let msg = match parse_inbound(body, &v.token) {
-            Ok(msg) => msg,
-            Err(ParseError::BadToken) => {
-                log::warn!(
-                    "auroraview: WebView {view} ignored an IPC message without its token \
-                     (a sub-frame or a foreign script?)"
-                );
-                return;
-            }
+        let messages = match parse_post(body, &v.token) {
+            Ok(messages) => messages,
             Err(err) => {
                 log::warn!("auroraview: WebView {view} ignored a message: {err}");
                 return;
@@ -350,6 +349,23 @@ impl UiState {
             }
             return;
         }
+        for msg in messages {
+            match msg {
+                Ok(msg) => self.inbound(view, msg),
+                Err(ParseError::BadToken) => log::warn!(
+                    "auroraview: WebView {view} ignored an IPC message without its token \
+                     (a sub-frame or a foreign script?)"
+                ),
+                Err(err) => log::warn!("auroraview: WebView {view} ignored a message: {err}"),
+            }
+        }
+    }
+
+    fn inbound(&mut self, view: u64, msg: Inbound) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
         match msg {
             Inbound::Init => {}
             Inbound::Ready => {

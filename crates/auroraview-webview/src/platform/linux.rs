@@ -140,6 +140,48 @@ pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
     gtk::gdk::error_trap_pop_ignored();
 }
 
+/// Moves an embedded WebView's X window under another parent window (`Some(xid)`, shown at
+/// its origin) or parks it, hidden, under the root window (`None`). Qt destroys and
+/// recreates a native child window when its top-level changes (a dock floating or
+/// re-docking): parking keeps the WebView, and its page, alive across that.
+pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<(), String> {
+    use glib::Cast;
+    use wry::WebViewExtUnix;
+    let toplevel = webview
+        .webview()
+        .toplevel()
+        .ok_or("the WebView has no toplevel window")?;
+    let window = toplevel
+        .window()
+        .ok_or("the WebView's window is not realized")?;
+    let display = window.display();
+    let new_parent: gtk::gdk::Window = match parent {
+        None => display
+            .default_screen()
+            .root_window()
+            .ok_or("the screen has no root window")?,
+        Some(xid) => {
+            let x11 = display
+                .downcast_ref::<gdkx11::X11Display>()
+                .ok_or("embedding needs an X11 display")?;
+            gdkx11::X11Window::foreign_new_for_display(x11, xid as std::ffi::c_ulong).upcast()
+        }
+    };
+    gtk::gdk::error_trap_push();
+    if parent.is_none() {
+        window.hide();
+    }
+    window.reparent(&new_parent, 0, 0);
+    if parent.is_some() {
+        window.show();
+    }
+    display.flush();
+    match gtk::gdk::error_trap_pop() {
+        0 => Ok(()),
+        code => Err(format!("X error {code} while reparenting")),
+    }
+}
+
 impl NativeWindow {
     pub(crate) fn set_title(&self, title: &str) {
         if let NativeWindow::TopLevel { window, .. } = self {

@@ -39,6 +39,10 @@ pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow) {
     drop(webview);
 }
 
+pub(crate) fn reparent(_webview: &wry::WebView, _parent: Option<u64>) -> Result<(), String> {
+    Err("reparenting is not implemented on this platform".into())
+}
+
 impl NativeWindow {
     pub(crate) fn set_title(&self, _title: &str) {}
     pub(crate) fn set_visible(&self, _webview: &wry::WebView, _visible: bool) {}

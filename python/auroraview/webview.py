@@ -177,6 +177,7 @@ class WebView:
         allowed_origins: Sequence[str] = (),
         create_timeout: float = 30.0,
         mode: Optional[str] = None,
+        _naive_delivery: bool = False,
     ) -> None:
         if url is not None and html is not None:
             raise ValueError("pass url= or html=, not both")
@@ -197,6 +198,7 @@ class WebView:
             "debug": bool(debug),
             "allowed_origins": list(allowed_origins),
             "parent": parent_id,
+            "naive_delivery": bool(_naive_delivery),  # benchmark baseline only
         }
         self._mode = _runtime.choose_mode(mode)
         if self._mode == "hosted" and not is_main_thread():

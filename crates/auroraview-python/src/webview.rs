@@ -136,6 +136,7 @@ fn spec_from_dict(spec: &Bound<'_, PyDict>) -> PyResult<WebViewSpec> {
             "debug" => out.debug = value.extract()?,
             "allowed_origins" => out.allowed_origins = value.extract()?,
             "parent" => out.parent = value.extract()?,
+            "naive_delivery" => out.naive_delivery = value.extract()?,
             other => {
                 return Err(PyValueError::new_err(format!(
                     "unknown WebView option {other:?}"

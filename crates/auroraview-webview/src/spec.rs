@@ -20,6 +20,9 @@ pub struct WebViewSpec {
     /// Linux (a Qt widget's `winId()` with `WA_NativeWindow`). The WebView then fills
     /// `width` x `height` at the parent's origin until `set_bounds` says otherwise.
     pub parent: Option<u64>,
+    /// Benchmark baseline only: deliver page operations one script evaluation each, as a
+    /// naive bridge would, instead of one evaluation per burst.
+    pub naive_delivery: bool,
 }
 
 impl Default for WebViewSpec {
@@ -35,6 +38,7 @@ impl Default for WebViewSpec {
             debug: false,
             allowed_origins: Vec::new(),
             parent: None,
+            naive_delivery: false,
         }
     }
 }

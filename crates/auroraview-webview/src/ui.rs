@@ -62,6 +62,8 @@ struct View {
     in_flight: HashSet<u64>,
     inbound: Sender<HandlerMsg>,
     warned_origin: bool,
+    /// Benchmark baseline: one script evaluation per op instead of one per batch.
+    naive: bool,
 }
 
 struct UiState {
@@ -229,6 +231,7 @@ impl UiState {
             reply,
         } = req;
         let id = shared.id;
+        let naive_delivery = spec.naive_delivery;
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
         let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
@@ -277,6 +280,7 @@ impl UiState {
                         in_flight: HashSet::new(),
                         inbound,
                         warned_origin: false,
+                        naive: naive_delivery,
                     },
                 );
                 let _ = reply.send(Ok(()));
@@ -434,25 +438,31 @@ fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
         v.held.append(&mut v.batch);
         return;
     }
-    script.clear();
-    render_batch(&v.batch, script);
-    let ids = eval_ids(v.batch.iter());
-    v.batch.clear();
-    match v.webview.evaluate_script(script) {
-        Ok(()) => v.in_flight.extend(ids),
-        Err(err) => {
-            log::error!("auroraview: evaluating a batch failed: {err}");
-            if !ids.is_empty() {
-                rt.reactor.send(ReactorMsg::Fail {
-                    ids,
-                    error: EvalError::Js(auroraview_core::ipc::JsError {
-                        name: "Error".into(),
-                        message: format!("the WebView refused the script: {err}"),
-                    }),
-                });
+    let batch = std::mem::take(&mut v.batch);
+    // Normally the whole batch is one script; the naive baseline sends one per op.
+    let chunk = if v.naive { 1 } else { batch.len() };
+    for ops in batch.chunks(chunk) {
+        script.clear();
+        render_batch(ops, script);
+        let ids = eval_ids(ops.iter());
+        match v.webview.evaluate_script(script) {
+            Ok(()) => v.in_flight.extend(ids),
+            Err(err) => {
+                log::error!("auroraview: evaluating a batch failed: {err}");
+                if !ids.is_empty() {
+                    rt.reactor.send(ReactorMsg::Fail {
+                        ids,
+                        error: EvalError::Js(auroraview_core::ipc::JsError {
+                            name: "Error".into(),
+                            message: format!("the WebView refused the script: {err}"),
+                        }),
+                    });
+                }
             }
         }
     }
+    v.batch = batch;
+    v.batch.clear();
     // Keep a burst's buffer from pinning memory forever.
     if script.capacity() > 1 << 22 {
         *script = String::new();

@@ -4,6 +4,11 @@ from typing import Any, Callable, Literal, Optional
 
 __version__: str
 
+def set_log_level(level: str) -> None:
+    """Most verbose Rust log level forwarded to Python's logging ("off", "error", "warn",
+    "info" (default), "debug", "trace"). Records go to loggers named after their Rust module
+    (``auroraview_webview.ui``, ...), from an "auroraview-log" thread."""
+
 def current_thread_ident() -> int:
     """The calling thread's OS identity; equals ``threading.get_ident()``."""
 

@@ -7,13 +7,16 @@
 
 mod dispatcher;
 mod errors;
+mod log_bridge;
 mod webview;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    log_bridge::install();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(log_bridge::set_log_level, m)?)?;
     m.add_class::<dispatcher::PyDispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
     m.add_class::<webview::PyWebViewProxy>()?;

@@ -105,16 +105,25 @@ def _refresh_locked() -> Dispatcher:
 
 
 def get_dispatcher() -> Dispatcher:
-    """The process's dispatcher, wired to the detected host (created on first use)."""
+    """The process's dispatcher, wired to the detected host (created on first use).
+
+    The fast path costs a clock read: a confirmed host adapter is checked for liveness at
+    most every ``RECHECK_INTERVAL``; a provisional one is re-detected that often (and at
+    once on the main thread when only the main thread can confirm it).
+    """
+    global _next_check
     dispatcher, adapter = _dispatcher, _adapter
-    if (
-        dispatcher is not None
-        and adapter is not None
-        and not dispatcher.closed
-        and (time.monotonic() < _next_check or not _needs_recheck(adapter))
-        and not (_unconfirmed(adapter) and threading.current_thread() is threading.main_thread())
-    ):
-        return dispatcher
+    if dispatcher is not None and adapter is not None and not dispatcher.closed:
+        now = time.monotonic()
+        if adapter.provisional:
+            on_main = threading.current_thread() is threading.main_thread()
+            if now < _next_check and not (on_main and _unconfirmed(adapter)):
+                return dispatcher
+        elif now < _next_check:
+            return dispatcher
+        elif adapter.is_alive():
+            _next_check = now + RECHECK_INTERVAL
+            return dispatcher
     with _lock:
         return _refresh_locked()
 
@@ -128,16 +137,12 @@ def recheck_while_waiting() -> None:
 def needs_recheck() -> bool:
     """True while the adapter is a fallback that a real host could replace."""
     adapter = _adapter
-    return adapter is None or _needs_recheck(adapter)
+    return adapter is None or adapter.provisional
 
 
 def _unconfirmed(adapter: HostAdapter) -> bool:
     """A guess made off the main thread that only the main thread can confirm."""
     return adapter.provisional and not type(adapter).provisional
-
-
-def _needs_recheck(adapter: HostAdapter) -> bool:
-    return adapter.provisional or not adapter.is_alive() or bool(os.environ.get(ENV_VAR))
 
 
 def install_dispatcher() -> str:

@@ -13,14 +13,16 @@ What must not live here: waiting or queueing logic (that is Rust's), host detect
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar
 
 from . import _core, _runtime
-from ._payload import from_json, to_json
+from ._payload import from_json, to_json, utf8_safe
 from .errors import WrongThreadError
 from .utils.dcc_thread_safe import MARKER
 from .utils.thread_dispatcher import (
@@ -83,7 +85,7 @@ class _Router:
 
     def _reject(self, page: int, call_id: int, kind: str, message: str) -> None:
         assert self.core is not None
-        self.core.resolve(page, call_id, None, (kind, message))
+        self.core.resolve(page, call_id, None, (kind, utf8_safe(message)))
 
     def _on_call(self, page: int, call_id: int, name: str, data_json: str) -> None:
         handler = self.handlers.get(name)
@@ -106,7 +108,8 @@ class _Router:
         try:
             result = handler(from_json(data_json))
         except Exception as exc:
-            logger.warning("auroraview: handler %r raised", name, exc_info=True)
+            # The page gets the error (its Promise rejects); the traceback is for debugging.
+            logger.info("auroraview: handler %r raised", name, exc_info=True)
             self._reject(page, call_id, type(exc).__name__, str(exc))
             return
         try:
@@ -114,7 +117,10 @@ class _Router:
         except ValueError as exc:
             self._reject(page, call_id, "TypeError", str(exc))
             return
-        self.core.resolve(page, call_id, text)
+        try:
+            self.core.resolve(page, call_id, text)
+        except Exception as exc:  # refused (the queue at its bound...): the page must hear
+            self._reject(page, call_id, type(exc).__name__, str(exc))
 
     def _on_event(self, name: str, data_json: str) -> None:
         handler = self.handlers.get(name)
@@ -141,6 +147,21 @@ class _Router:
                 callback()
             except Exception:
                 logger.warning("auroraview: a close callback raised", exc_info=True)
+
+
+#: Open WebViews (by id), so the interpreter's exit can close them first: their handler
+#: threads must finish calling into Python before Python finalizes.
+_OPEN: dict[int, tuple[_core.WebViewProxy, _Router]] = {}
+
+
+@atexit.register
+def _close_all_at_exit(timeout: float = 2.0) -> None:
+    views = list(_OPEN.values())
+    for core, _router in views:
+        core.close()
+    deadline = time.monotonic() + timeout
+    for _core_proxy, router in views:
+        router.closed.wait(max(0.0, deadline - time.monotonic()))
 
 
 class WebView:
@@ -209,6 +230,9 @@ class WebView:
         else:
             self._core = self._create(spec, create_timeout)
         self._router.core = self._core
+        view_id = self._core.id
+        _OPEN[view_id] = (self._core, self._router)
+        self._router.on_closed.append(lambda: _OPEN.pop(view_id, None))
 
     def _create(self, spec: dict, timeout: float) -> _core.WebViewProxy:
         _runtime.ensure_started(self._mode)

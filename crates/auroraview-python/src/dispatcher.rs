@@ -47,7 +47,7 @@ impl Task for PyPostTask {
     }
 
     fn abandon(self: Box<Self>, reason: DispatchError) {
-        Python::attach(|py| {
+        Python::try_attach(|py| {
             let what = describe(py, &self.func);
             log_warning(
                 py,
@@ -116,11 +116,12 @@ impl PyDispatcher {
     fn set_waker(&self, waker: Option<Py<PyAny>>) {
         let waker = waker.map(|w| {
             Arc::new(move || {
-                Python::attach(|py| {
+                // Nothing to wake once the interpreter is shutting down.
+                let _ = Python::try_attach(|py| {
                     if let Err(err) = w.call0(py) {
                         log_exception(py, "the host waker raised", err);
                     }
-                })
+                });
             }) as auroraview_core::Waker
         });
         self.inner.set_waker(waker);

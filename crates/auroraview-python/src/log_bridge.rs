@@ -66,7 +66,7 @@ fn forward(rx: Receiver<Record>) {
         let dropped = BRIDGE
             .get()
             .map_or(0, |b| b.dropped.swap(0, Ordering::Relaxed));
-        Python::attach(|py| {
+        Python::try_attach(|py| {
             let sent = (|| -> PyResult<()> {
                 let logger = py
                     .import("logging")?

@@ -96,7 +96,7 @@ struct PySink {
 
 impl IpcSink for PySink {
     fn on_call(&self, _proxy: &WebViewProxy, call: CallRequest) {
-        Python::attach(|py| {
+        Python::try_attach(|py| {
             let args = (call.page, call.id, call.name, call.data);
             if let Err(err) = self.sink.call_method1(py, "_on_call", args) {
                 log_exception(py, "the WebView call router raised", err);
@@ -105,7 +105,7 @@ impl IpcSink for PySink {
     }
 
     fn on_event(&self, _proxy: &WebViewProxy, name: String, data: String) {
-        Python::attach(|py| {
+        Python::try_attach(|py| {
             if let Err(err) = self.sink.call_method1(py, "_on_event", (name, data)) {
                 log_exception(py, "the WebView event router raised", err);
             }
@@ -113,7 +113,7 @@ impl IpcSink for PySink {
     }
 
     fn on_closed(&self, _proxy: &WebViewProxy) {
-        Python::attach(|py| {
+        Python::try_attach(|py| {
             if let Err(err) = self.sink.call_method0(py, "_on_closed") {
                 log_exception(py, "the WebView close handler raised", err);
             }
@@ -243,7 +243,7 @@ impl PyWebViewProxy {
             script,
             timeout,
             Box::new(move |outcome| {
-                Python::attach(|py| {
+                let _ = Python::try_attach(|py| {
                     let called = match outcome {
                         Ok(json) => callback.call1(py, (json, py.None())),
                         Err(err) => callback.call1(py, (py.None(), eval_error(py, &err))),
@@ -251,7 +251,7 @@ impl PyWebViewProxy {
                     if let Err(err) = called {
                         log_exception(py, "an eval_js_async callback raised", err);
                     }
-                })
+                });
             }),
         );
         Ok(())

@@ -65,7 +65,10 @@
   }
 
   function report(e) {
-    try { send({ t: "log", message: String((e && e.stack) || e) }); } catch (_) { /* ignore */ }
+    // JavaScriptCore's e.stack holds the frames only: lead with the name and message.
+    var text = e instanceof Error ? e.name + ": " + e.message + (e.stack ? "\n" + e.stack : "")
+      : String(e);
+    try { send({ t: "log", message: text }); } catch (_) { /* ignore */ }
   }
 
   function call(name, data) {

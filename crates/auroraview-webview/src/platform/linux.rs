@@ -52,8 +52,27 @@ pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), Start
             "cannot initialise GTK on the host's main thread ({err}): is there an X11 display?"
         ))
     })?;
+    quiet_foreign_window_noise();
     on_start(ThreadKey::current());
     Ok(())
+}
+
+/// wry wraps the host's X window as a foreign GdkWindow for embedded WebViews; GDK then
+/// reports two harmless `GDK_IS_FRAME_CLOCK` assertions per WebView, which look alarming
+/// in a DCC's console. Drop exactly those; every other GDK message goes to GLib's default
+/// handler as before.
+fn quiet_foreign_window_noise() {
+    glib::log_set_handler(
+        Some("Gdk"),
+        glib::LogLevels::LEVEL_CRITICAL,
+        false,
+        false,
+        |domain, level, message| {
+            if !message.contains("GDK_IS_FRAME_CLOCK") {
+                glib::log_default_handler(domain, level, Some(message));
+            }
+        },
+    );
 }
 
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.

@@ -1,5 +1,5 @@
-"""``python -m auroraview.demo``: run the demo (see ``dispatch_demo.py``)."""
+"""``python -m auroraview.demo`` (see the package docstring, or ``--help``)."""
 
-from .dispatch_demo import main
+from .app import main
 
 raise SystemExit(main())

@@ -10,6 +10,7 @@ at construction with a message saying why and what to do.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Optional
@@ -17,6 +18,8 @@ from typing import Optional
 from . import _core
 from .errors import WebViewStartError
 from .utils.thread_dispatcher.qt import running_qt_core
+
+logger = logging.getLogger("auroraview.webview")
 
 ENV_VAR = "AURORAVIEW_WEBVIEW_MODE"
 MODES = ("auto", "own", "hosted")
@@ -65,5 +68,15 @@ def choose_mode(requested: Optional[str] = None) -> str:
 
 
 def ensure_started(mode: str) -> None:
-    """Start the runtime in ``mode`` (hosted: on the calling thread, the host's main one)."""
+    """Start the runtime in ``mode`` (hosted: on the calling thread, the host's main one).
+
+    Own mode on Linux: our UI thread owns GLib's main context from now on, so a Qt
+    application created later in this process must not use the GLib event dispatcher (it
+    would hang waiting for that context). ``QT_NO_GLIB=1`` is set for it, unless the
+    environment already says otherwise.
+    """
+    if mode == "own" and sys.platform.startswith("linux") and running_qt_core() is None:
+        if "QT_NO_GLIB" not in os.environ:
+            os.environ["QT_NO_GLIB"] = "1"
+            logger.info("auroraview: set QT_NO_GLIB=1 for Qt applications created later")
     _core.start_runtime(mode)

@@ -273,9 +273,10 @@ class WebView:
     # -- window -----------------------------------------------------------------------
 
     def show(self, block: Optional[bool] = None) -> None:
-        """Show the window. ``block=True`` then serves the main thread (dcc_mode handlers,
-        ``run_on_main_thread``) until the window closes; the default blocks only in
-        standalone scripts (no host event loop), where nothing else would serve."""
+        """Show the window. ``block=True`` then serves the main thread until the window
+        closes: our loop in own mode (dcc_mode handlers, ``run_on_main_thread``), the Qt
+        event loop in hosted mode. The default blocks only in standalone scripts (no host
+        event loop), where nothing else would serve."""
         self._core.set_visible(True)
         if block is None:
             block = self._mode == "own" and current_host() == "standalone"
@@ -283,12 +284,28 @@ class WebView:
             return
         if not is_main_thread():
             raise WrongThreadError("show(block=True) must be called on the main thread")
+        if self._mode == "hosted":
+            self._run_host_loop_until_closed()
+            return
         self._serving = True
         try:
             while not self._router.closed.is_set():
                 run_main_loop()
         finally:
             self._serving = False
+
+    def _run_host_loop_until_closed(self) -> None:
+        """Hosted mode: the WebView is serviced by the host's (Qt's) event loop, so block in
+        that loop, not in ours, until the WebView closes."""
+        from .utils.thread_dispatcher.qt import running_qt_core
+
+        core = running_qt_core()
+        if core is None:
+            raise WrongThreadError("show(block=True) in hosted mode needs the Qt application")
+        loop = core.QEventLoop()
+        self._router.on_closed.append(lambda: run_on_main_thread(loop.quit))
+        if not self._router.closed.is_set():
+            loop.exec()
 
     def _stop_serving(self) -> None:
         if self._serving:

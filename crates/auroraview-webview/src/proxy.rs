@@ -199,11 +199,20 @@ impl WebViewProxy {
                 .map_err(SendError::Payload)?
             }
         };
-        self.send(UiCommand::Resolve {
+        // A call's answer is never refused at the queue's bound: the page is waiting for
+        // it, and there are only as many as the page made calls.
+        if self.is_closed() {
+            return Err(SendError::Closed);
+        }
+        let cmd = UiCommand::Resolve {
             view: self.view.id,
             page,
             op,
-        })
+        };
+        if self.rt.queue.force_push(cmd) == Wake::Needed {
+            crate::platform::wake();
+        }
+        Ok(())
     }
 
     pub fn load_url(&self, url: &str) -> Result<(), SendError> {

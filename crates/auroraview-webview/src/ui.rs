@@ -26,6 +26,8 @@ use std::time::{Duration, Instant};
 
 /// Commands applied between two looks at the clock.
 const PASS_SLICE: usize = 512;
+/// Most page operations kept for a page that is not ready yet.
+const MAX_HELD: usize = 1 << 18;
 /// How long one pass may apply commands before it yields the thread back to the event loop.
 const PASS_BUDGET: Duration = Duration::from_millis(4);
 
@@ -218,6 +220,8 @@ impl UiState {
             return;
         };
         flush_view(&rt, v, &mut self.script);
+        // What is sent from now on is for the next page: hold it until that page is ready.
+        v.ready = false;
         if let Err(err) = go(v) {
             log::error!("auroraview: navigation of WebView {view} failed: {err}");
         }
@@ -435,7 +439,7 @@ fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
         return;
     }
     if !v.ready {
-        v.held.append(&mut v.batch);
+        hold(rt, v);
         return;
     }
     let batch = std::mem::take(&mut v.batch);
@@ -467,6 +471,34 @@ fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
     if script.capacity() > 1 << 22 {
         *script = String::new();
     }
+}
+
+/// Keeps the batch for when the page is ready, up to [`MAX_HELD`] ops. A page that never
+/// becomes ready (a disallowed origin, a hung load) must not grow memory without bound:
+/// past the bound, evaluations fail with `PageChanged` and the rest is refused with a
+/// warning naming how many ops were dropped.
+fn hold(rt: &RuntimeInner, v: &mut View) {
+    let room = MAX_HELD.saturating_sub(v.held.len());
+    if v.batch.len() <= room {
+        v.held.append(&mut v.batch);
+        return;
+    }
+    let refused: Vec<PageOp> = v.batch.drain(room..).collect();
+    v.held.append(&mut v.batch);
+    let ids = eval_ids(refused.iter());
+    if !ids.is_empty() {
+        rt.reactor.send(ReactorMsg::Fail {
+            ids,
+            error: EvalError::PageChanged,
+        });
+    }
+    log::warn!(
+        "auroraview: WebView {} dropped {} operations: its page has not become ready and {} \
+         are already waiting for it",
+        v.shared.id,
+        refused.len(),
+        MAX_HELD
+    );
 }
 
 /// A per-WebView secret the bridge attaches to every message (128 bits from the OS-seeded

@@ -75,17 +75,25 @@ def dcc_thread_safe(
     )
 
 
-def dcc_thread_safe_async(func: Callable[..., Any]) -> Callable[..., None]:
-    """Queue each call of the decorated function for the DCC's main thread and return
-    ``None`` at once (even on the main thread: the call runs at the host's next pump).
-    Exceptions it raises are logged on the ``auroraview.dispatch`` logger."""
-
+def _async_wrapper(func: Callable[..., Any]) -> Callable[..., None]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         run_on_main_thread(func, *args, **kwargs)
 
     setattr(wrapper, MARKER, True)
     return wrapper
+
+
+def dcc_thread_safe_async(
+    func: Optional[Callable[..., Any]] = None,
+) -> Union[Callable[..., None], Callable[[Callable[..., Any]], Callable[..., None]]]:
+    """Queue each call of the decorated function for the DCC's main thread and return
+    ``None`` at once (even on the main thread: the call runs at the host's next pump).
+    Exceptions it raises are logged on the ``auroraview.dispatch`` logger. Works bare
+    (``@dcc_thread_safe_async``) or called (``@dcc_thread_safe_async()``)."""
+    if func is None:
+        return _async_wrapper
+    return _async_wrapper(func)
 
 
 class DCCThreadSafeWrapper:

@@ -84,8 +84,9 @@ def run_on_main_thread(func: Callable[..., Any], *args: Any, **kwargs: Any) -> N
     """Queue ``func(*args, **kwargs)`` for the main thread and return at once.
 
     Always queued, even on the main thread (it runs at the host's next pump, never inline).
-    If it raises, the exception is logged on the ``auroraview.dispatch`` logger.
-    Raises ``DispatchClosedError`` after ``shutdown_dispatcher()``.
+    If it raises, the exception is logged on the ``auroraview.dispatch`` logger. If the
+    dispatcher is shut down before it runs, that is logged too (after
+    ``shutdown_dispatcher()`` the next call starts a fresh dispatcher).
     """
     get_dispatcher().post(_bind(func, args, kwargs))
 

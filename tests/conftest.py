@@ -11,6 +11,9 @@ from typing import Callable
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The WebView's UI thread owns GLib's default main context (one owner per process): the
+# QApplication must not run on the GLib event dispatcher.
+os.environ.setdefault("QT_NO_GLIB", "1")
 
 MAIN_IDENT = threading.main_thread().ident
 

@@ -7,21 +7,35 @@ Only encoding and decoding live here; sizes are checked by the Rust side (one li
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .errors import PayloadError
 
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_ascii_encoder = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+#: A surrogate code point in a Python str is always a lone one (JS strings may carry them):
+#: it has no UTF-8 form, so such text is sent with ``\uXXXX`` escapes instead.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_json(value: Any, what: str) -> str:
     """``value`` as JSON text, or ``PayloadError`` saying which value of which call failed."""
     try:
-        return _encoder.encode(value)
+        text = _encoder.encode(value)
+        if not text.isascii() and _SURROGATE.search(text):
+            text = _ascii_encoder.encode(value)
+        return text
     except (TypeError, ValueError) as exc:
         raise PayloadError(
             f"{what}: {type(value).__name__} value is not JSON-serialisable ({exc})"
         ) from exc
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with any lone surrogate replaced by its ``\\udXXX`` spelling (for messages
+    that cross to the page outside JSON)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def from_json(text: str) -> Any:

@@ -1,0 +1,134 @@
+"""Volume across the thread boundaries: emits from many threads, many concurrent page calls,
+many concurrent evaluations. Counted and checked in the page and in Python."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from wvsupport import MAIN_IDENT, Where, join_all, start_threads
+
+pytestmark = pytest.mark.timeout(90)
+
+COUNTER_PAGE = """<!doctype html><html><body><script>
+window.seen = {}; window.count = 0; window.bad = [];
+auroraview.on("tick", function (d) {
+  var last = seen[d.t];
+  var want = last === undefined ? 0 : last + 1;
+  if (d.i !== want) bad.push([d.t, d.i, want]);
+  seen[d.t] = d.i;
+  count++;
+});
+</script></body></html>"""
+
+
+def test_8_threads_x_1000_emits_arrive_in_per_thread_order(wv_host):
+    threads, per_thread = 8, 1000
+    webview = wv_host.open_ready(html=COUNTER_PAGE)
+    proxy = webview.get_proxy()
+    start = threading.Barrier(threads)
+    errors: list = []
+
+    def worker(t: int) -> None:
+        try:
+            start.wait(5)
+            for i in range(per_thread):
+                (proxy if t % 2 else webview).emit("tick", {"t": t, "i": i})
+        except BaseException as exc:
+            errors.append(exc)
+
+    t0 = time.monotonic()
+    join_all(start_threads(worker, threads))
+    sent = time.monotonic() - t0
+    total = threads * per_thread
+    count = 0
+    deadline = time.monotonic() + 30
+    while count < total and time.monotonic() < deadline:
+        count = wv_host.run_js(webview, "count")
+    arrived = time.monotonic() - t0
+    print(f"\n{total} emits from {threads} threads: sent {sent:.3f} s, in page {arrived:.3f} s")
+    assert errors == []
+    assert count == total
+    assert wv_host.run_js(webview, "bad") == []
+    assert wv_host.run_js(webview, "seen") == {str(t): per_thread - 1 for t in range(threads)}
+    wv_host.serve_for(0.1)
+    assert wv_host.run_js(webview, "count") == total  # nothing arrived twice
+
+
+CALLS_SCRIPT = """Promise.allSettled(Array.from({length: 1000}, function (_, i) {
+  return auroraview.call('square', {i: i});
+})).then(function (all) {
+  return all.map(function (r) {
+    return r.status === 'fulfilled' ? r.value : [r.reason.name, r.reason.message];
+  });
+})"""
+
+
+@pytest.mark.parametrize(
+    ("wv_host", "route"),
+    [
+        ("standalone", "handler_thread"),
+        ("standalone", "dcc_mode"),
+        ("qt", "dcc_mode"),
+        ("maya", "dcc_mode"),
+    ],
+    indirect=["wv_host"],
+)
+def test_1000_concurrent_js_calls_resolve_with_their_values(wv_host, route):
+    webview = wv_host.open_ready(html="<p>calls</p>", dcc_mode=route == "dcc_mode")
+    where = Where()
+    order: list[int] = []
+
+    @webview.on("square")
+    def square(data):
+        where("square")
+        i = data["i"]
+        order.append(i)
+        if i % 100 == 7:
+            raise ArithmeticError(f"no square for {i}")
+        return {"i": i, "sq": i * i}
+
+    t0 = time.monotonic()
+    results = wv_host.run_js(webview, CALLS_SCRIPT, timeout=30)
+    elapsed = time.monotonic() - t0
+    print(f"\n1000 concurrent page calls ({route}, {wv_host.loop}): {elapsed:.3f} s")
+    expected = [
+        ["ArithmeticError", f"no square for {i}"] if i % 100 == 7 else {"i": i, "sq": i * i}
+        for i in range(1000)
+    ]
+    assert results == expected
+    assert order == list(range(1000))  # each ran once, in the order the page called
+    if route == "dcc_mode":
+        assert where.all_on_main()
+    else:
+        where.handler_thread()
+
+
+def test_concurrent_evaluations_from_8_threads(wv_host):
+    webview = wv_host.open_ready(html="<p>evals</p>")
+    proxy = webview.get_proxy()
+    threads, per_thread = 8, 150
+    got: dict[int, list] = {t: [] for t in range(threads)}
+    errors: list = []
+
+    def worker(t: int) -> None:
+        try:
+            target = proxy if t % 2 else webview
+            for i in range(per_thread):
+                got[t].append(target.eval_js_sync(f"[{t}, {i}, {t} * 1000 + {i}]"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    t0 = time.monotonic()
+    workers = start_threads(worker, threads)
+    assert wv_host.serve_until(lambda: not any(w.is_alive() for w in workers), 30)
+    join_all(workers)
+    print(
+        f"\n{threads * per_thread} evaluations from {threads} threads: "
+        f"{time.monotonic() - t0:.3f} s"
+    )
+    assert errors == []
+    for t in range(threads):
+        assert got[t] == [[t, i, t * 1000 + i] for i in range(per_thread)]
+    assert threading.get_ident() == MAIN_IDENT

@@ -441,12 +441,6 @@ def test_a_script_queued_after_load_url_runs_in_the_new_page(wv_host):
         server.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui.rs navigate() holds every later op until the next page reports ready, but a "
-    "load_url() that only changes the #fragment stays in the same document: no new page, "
-    "so evaluations and emits wait forever",
-)
 def test_load_url_that_only_changes_the_fragment(wv_host):
     """Hash routing (``panel.html#/settings``) is a navigation within the same document:
     the page stays, and so does the bridge."""

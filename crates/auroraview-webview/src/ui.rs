@@ -177,14 +177,21 @@ impl UiState {
                     }
                 }
             }
-            UiCommand::LoadUrl { view, url } => self.navigate(view, |v| {
-                v.policy.trust_url(&url);
-                v.webview.load_url(&url)
-            }),
-            UiCommand::LoadHtml { view, html } => {
-                self.navigate(view, |v| v.webview.load_html(&html))
+            UiCommand::LoadUrl { view, url } => {
+                let same_document = self
+                    .views
+                    .get(&view)
+                    .and_then(|v| v.webview.url().ok())
+                    .is_some_and(|current| same_document(&current, &url));
+                self.navigate(view, !same_document, |v| {
+                    v.policy.trust_url(&url);
+                    v.webview.load_url(&url)
+                })
             }
-            UiCommand::Reload { view } => self.navigate(view, |v| v.webview.reload()),
+            UiCommand::LoadHtml { view, html } => {
+                self.navigate(view, true, |v| v.webview.load_html(&html))
+            }
+            UiCommand::Reload { view } => self.navigate(view, true, |v| v.webview.reload()),
             UiCommand::SetTitle { view, title } => {
                 if let Some(v) = self.views.get(&view) {
                     v.window.set_title(&title);
@@ -213,15 +220,24 @@ impl UiState {
         }
     }
 
-    /// Flushes the view's ops gathered so far (keeping order), then navigates.
-    fn navigate(&mut self, view: u64, go: impl FnOnce(&mut View) -> wry::Result<()>) {
+    /// Flushes the view's ops gathered so far (keeping order), then navigates. When the
+    /// navigation loads a new document, what is sent from now on is for that document:
+    /// it is held until its bridge reports ready. (A fragment-only change stays in the same
+    /// document, which keeps its bridge: nothing is held.)
+    fn navigate(
+        &mut self,
+        view: u64,
+        new_document: bool,
+        go: impl FnOnce(&mut View) -> wry::Result<()>,
+    ) {
         let rt = self.rt.clone();
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
         flush_view(&rt, v, &mut self.script);
-        // What is sent from now on is for the next page: hold it until that page is ready.
-        v.ready = false;
+        if new_document {
+            v.ready = false;
+        }
         if let Err(err) = go(v) {
             log::error!("auroraview: navigation of WebView {view} failed: {err}");
         }
@@ -262,8 +278,7 @@ impl UiState {
             } else {
                 builder = builder.with_html(spec.html.clone().unwrap_or_default());
             }
-            let webview = platform::build_webview(builder, &window, &spec)
-                .map_err(|e| StartError(format!("cannot create the WebView: {e}")))?;
+            let webview = platform::build_webview(builder, &window, &spec)?;
             window.set_visible(&webview, spec.visible);
             Ok((window, webview))
         })();
@@ -425,6 +440,23 @@ impl UiState {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::same_document;
+
+    #[test]
+    fn fragment_only_changes_stay_in_the_document() {
+        assert!(same_document(
+            "http://h/p.html",
+            "http://h/p.html#/settings"
+        ));
+        assert!(same_document("http://h/p.html#a", "http://h/p.html#b"));
+        assert!(!same_document("http://h/p.html#a", "http://h/p.html"));
+        assert!(!same_document("http://h/p.html", "http://h/q.html#a"));
+        assert!(!same_document("http://h/p.html", "http://h/p.html"));
+    }
+}
+
 fn eval_ids<'a>(ops: impl Iterator<Item = &'a PageOp>) -> Vec<u64> {
     ops.filter_map(|op| match op {
         PageOp::EvalWithResult { id, .. } => Some(*id),
@@ -471,6 +503,13 @@ fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
     if script.capacity() > 1 << 22 {
         *script = String::new();
     }
+}
+
+/// True if going from `current` to `next` only changes the fragment: the browser scrolls or
+/// routes within the same document instead of loading a new one.
+fn same_document(current: &str, next: &str) -> bool {
+    let base = |url: &str| url.split('#').next().unwrap_or("").to_owned();
+    next.contains('#') && base(current) == base(next)
 }
 
 /// Keeps the batch for when the page is ready, up to [`MAX_HELD`] ops. A page that never

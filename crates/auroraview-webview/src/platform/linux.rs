@@ -3,6 +3,7 @@
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
+use glib::Cast;
 use gtk::prelude::*;
 use std::time::Duration;
 use wry::WebViewBuilderExtUnix;
@@ -132,17 +133,68 @@ pub(crate) fn build_webview(
     builder: wry::WebViewBuilder<'_>,
     window: &NativeWindow,
     spec: &WebViewSpec,
-) -> wry::Result<wry::WebView> {
+) -> Result<wry::WebView, StartError> {
+    let failed = |e: wry::Error| StartError(format!("cannot create the WebView: {e}"));
     match (window, spec.parent) {
-        (NativeWindow::TopLevel { container, .. }, _) => builder.build_gtk(container),
-        (NativeWindow::Child, Some(xid)) => builder
-            .with_bounds(wry::Rect {
-                position: wry::dpi::LogicalPosition::new(0, 0).into(),
-                size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
-            })
-            .build_as_child(&XlibParent(xid)),
-        (NativeWindow::Child, None) => Err(wry::Error::UnsupportedWindowHandle),
+        (NativeWindow::TopLevel { container, .. }, _) => {
+            builder.build_gtk(container).map_err(failed)
+        }
+        (NativeWindow::Child, Some(xid)) => {
+            if !x11_window_exists(xid) {
+                return Err(StartError(format!(
+                    "parent {xid:#x} is not an X11 window on this display: pass a native \
+                     Qt widget or its winId()"
+                )));
+            }
+            // Backstop: an X error while building must not reach GDK's default handler,
+            // which ends the process (the host's, inside a DCC).
+            gtk::gdk::error_trap_push();
+            let built = builder
+                .with_bounds(wry::Rect {
+                    position: wry::dpi::LogicalPosition::new(0, 0).into(),
+                    size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
+                })
+                .build_as_child(&XlibParent(xid));
+            if let Some(display) = gtk::gdk::Display::default() {
+                display.flush();
+            }
+            match (gtk::gdk::error_trap_pop(), built) {
+                (0, built) => built.map_err(failed),
+                (code, Ok(webview)) => {
+                    destroy(webview, NativeWindow::Child);
+                    Err(StartError(format!(
+                        "X error {code} while embedding in parent {xid:#x}"
+                    )))
+                }
+                (_, Err(e)) => Err(failed(e)),
+            }
+        }
+        (NativeWindow::Child, None) => Err(failed(wry::Error::UnsupportedWindowHandle)),
     }
+}
+
+/// True if `xid` names an existing X window on the default display.
+fn x11_window_exists(xid: u64) -> bool {
+    use glib::translate::ToGlibPtr;
+    let Some(display) = gtk::gdk::Display::default() else {
+        return false;
+    };
+    let Some(x11) = display.downcast_ref::<gdkx11::X11Display>() else {
+        return false;
+    };
+    // SAFETY: GDK looks the window up inside its own X error trap and returns NULL (not an
+    // error) when it does not exist; the returned reference is released right away.
+    unsafe {
+        let window = gdkx11::ffi::gdk_x11_window_foreign_new_for_display(
+            x11.to_glib_none().0,
+            xid as std::ffi::c_ulong,
+        );
+        if window.is_null() {
+            return false;
+        }
+        glib::gobject_ffi::g_object_unref(window.cast());
+    }
+    true
 }
 
 /// Drops a WebView and its window. For an embedded WebView whose host window is already
@@ -164,7 +216,6 @@ pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
 /// recreates a native child window when its top-level changes (a dock floating or
 /// re-docking): parking keeps the WebView, and its page, alive across that.
 pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<(), String> {
-    use glib::Cast;
     use wry::WebViewExtUnix;
     let toplevel = webview
         .webview()

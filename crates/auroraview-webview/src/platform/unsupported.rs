@@ -31,8 +31,8 @@ pub(crate) fn build_webview(
     _builder: wry::WebViewBuilder<'_>,
     _window: &NativeWindow,
     _spec: &WebViewSpec,
-) -> wry::Result<wry::WebView> {
-    Err(wry::Error::UnsupportedWindowHandle)
+) -> Result<wry::WebView, StartError> {
+    Err(StartError("unsupported platform".into()))
 }
 
 pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow) {

@@ -440,23 +440,6 @@ impl UiState {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::same_document;
-
-    #[test]
-    fn fragment_only_changes_stay_in_the_document() {
-        assert!(same_document(
-            "http://h/p.html",
-            "http://h/p.html#/settings"
-        ));
-        assert!(same_document("http://h/p.html#a", "http://h/p.html#b"));
-        assert!(!same_document("http://h/p.html#a", "http://h/p.html"));
-        assert!(!same_document("http://h/p.html", "http://h/q.html#a"));
-        assert!(!same_document("http://h/p.html", "http://h/p.html"));
-    }
-}
-
 fn eval_ids<'a>(ops: impl Iterator<Item = &'a PageOp>) -> Vec<u64> {
     ops.filter_map(|op| match op {
         PageOp::EvalWithResult { id, .. } => Some(*id),
@@ -557,4 +540,21 @@ fn new_token() -> String {
         out.push_str(&format!("{:016x}", h.finish()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_document;
+
+    #[test]
+    fn fragment_only_changes_stay_in_the_document() {
+        assert!(same_document(
+            "http://h/p.html",
+            "http://h/p.html#/settings"
+        ));
+        assert!(same_document("http://h/p.html#a", "http://h/p.html#b"));
+        assert!(!same_document("http://h/p.html#a", "http://h/p.html"));
+        assert!(!same_document("http://h/p.html", "http://h/q.html#a"));
+        assert!(!same_document("http://h/p.html", "http://h/p.html"));
+    }
 }

@@ -7,7 +7,7 @@
 #   make test-py    pytest under a virtual X display (Qt offscreen by default)
 #   make test       all of the above, in that order
 #   make demo       run the demo under a virtual X display if there is none
-#   make bench      run the dispatch benchmark
+#   make bench      run the benchmarks (dispatch, WebView), peers side by side
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -45,6 +45,9 @@ test-rust: setup
 
 test-py: build
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(WITH_DISPLAY) $(PY) -m pytest -q tests
+	# The WebView suite again, hosted on a Qt application's main thread (Qt on GLib).
+	AURORAVIEW_TEST_WEBVIEW_MODE=hosted QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
+		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview
 
 test: setup build lint test-rust test-py
 
@@ -53,3 +56,4 @@ demo: build
 
 bench: build
 	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py
+	$(WITH_DISPLAY) $(PY) benches/bench_webview.py

@@ -11,9 +11,13 @@ from typing import Callable
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# The WebView's UI thread owns GLib's default main context (one owner per process): the
-# QApplication must not run on the GLib event dispatcher.
-os.environ.setdefault("QT_NO_GLIB", "1")
+# In own mode the WebView's UI thread owns GLib's default main context (one owner per
+# process): the QApplication must not run on the GLib event dispatcher. In hosted mode it
+# must: Qt's GLib loop is what services the WebViews.
+if os.environ.get("AURORAVIEW_TEST_WEBVIEW_MODE", "own").strip().lower() == "hosted":
+    os.environ.pop("QT_NO_GLIB", None)
+else:
+    os.environ.setdefault("QT_NO_GLIB", "1")
 
 MAIN_IDENT = threading.main_thread().ident
 

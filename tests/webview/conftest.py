@@ -9,7 +9,10 @@ Modes (``AURORAVIEW_TEST_WEBVIEW_MODE``):
   without the GLib dispatcher, ``QT_NO_GLIB=1``, because the UI thread owns GLib's default
   context) or ``maya`` (the fake Maya host of ``tests/fake_hosts``, whose ``maya.cmds`` raise
   off the main thread).
-- ``hosted``: the WebView on the Qt host's main thread. Not implemented yet: skipped.
+- ``hosted``: the WebView lives on the Qt host's main thread, serviced by Qt's own GLib
+  event loop (QT_NO_GLIB unset). The Qt loop is then the only loop that can serve: the
+  ``standalone`` parameter runs as ``qt``, and ``maya`` is skipped (the fake Maya's loop
+  does not iterate GLib; a real Maya, being a Qt application, would be ``qt`` here).
 
 A test picks the loop with ``@pytest.mark.parametrize("wv_host", [...], indirect=True)``;
 the default is ``standalone``. Tests only use the fixture's methods to open WebViews, serve
@@ -168,10 +171,12 @@ def wv_host(request, monkeypatch) -> Iterator[WebViewHost]:
     mode = os.environ.get(MODE_VAR, "own").strip().lower() or "own"
     if mode not in MODES:
         raise pytest.UsageError(f"{MODE_VAR}={mode!r}: choose one of {MODES}")
-    if mode == "hosted":
-        pytest.skip("hosted mode not implemented yet")
     loop = getattr(request, "param", "standalone")
     assert loop in LOOPS, loop
+    if mode == "hosted":
+        if loop == "maya":
+            pytest.skip("hosted mode: the fake Maya loop does not iterate GLib")
+        loop = "qt"
     host = WebViewHost(mode, loop)
     handlers_before = handler_threads()
     with contextlib.ExitStack() as stack:

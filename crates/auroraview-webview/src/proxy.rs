@@ -154,6 +154,9 @@ impl WebViewProxy {
     /// Runs `script` and waits at most `timeout` for its value. Refused on the UI thread
     /// (the page could never answer while that thread waits).
     pub fn eval_wait(&self, script: &str, timeout: Duration) -> Result<String, EvalError> {
+        if self.is_closed() {
+            return Err(EvalError::Closed);
+        }
         if ThreadKey::current() == self.rt.ui_thread {
             return Err(EvalError::Send(SendError::WouldDeadlock(
                 "a blocking eval on the WebView's UI thread would deadlock: use the \

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import auroraview
 import pytest
@@ -358,3 +359,26 @@ def test_awkward_strings_cross_intact_both_ways(wv_host):
     assert got[0] == "ValueError" and got[1].startswith("bad ")
     assert where.labels() == ["echo", "complain"]
     where.handler_thread()
+
+
+def test_blocking_eval_inside_an_eval_callback_fails_at_once(wv_host):
+    """Evaluation callbacks run on the completion thread, which delivers every result: a
+    blocking eval there could never complete, so it fails at once, naming the way out."""
+    from auroraview.errors import WrongThreadError
+
+    webview = wv_host.open_ready(html="<!doctype html><body>x</body>")
+    seen: list = []
+
+    def callback(value, error):
+        t0 = time.perf_counter()
+        try:
+            webview.eval_js_sync("2", timeout_ms=5000)
+            seen.append(("returned", None))
+        except WrongThreadError as exc:
+            seen.append((str(exc), time.perf_counter() - t0))
+
+    webview.eval_js_async("1", callback)
+    assert wv_host.serve_until(lambda: seen, 10)
+    message, elapsed = seen[0]
+    assert "eval_js_async" in message and elapsed < 0.5
+    assert wv_host.run_js(webview, "40 + 2") == 42  # the completion thread is fine

@@ -163,6 +163,12 @@ impl WebViewProxy {
                  asynchronous form (eval_js_async / a callback) on this thread",
             )));
         }
+        if ThreadKey::current() == self.rt.reactor.thread {
+            return Err(EvalError::Send(SendError::WouldDeadlock(
+                "a blocking eval inside an eval_js_async callback would deadlock (results \
+                 are delivered on this thread): chain another eval_js_async instead",
+            )));
+        }
         let (tx, rx) = crossbeam_channel::bounded(1);
         self.eval_async(
             script,

@@ -9,6 +9,7 @@
 //! Waiting for the next deadline uses `recv_deadline`: no polling.
 
 use crate::error::EvalError;
+use auroraview_core::ThreadKey;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -45,15 +46,24 @@ struct Entry {
 #[derive(Clone)]
 pub(crate) struct Reactor {
     tx: Sender<ReactorMsg>,
+    /// The completion thread, which must never wait for a completion itself.
+    pub(crate) thread: ThreadKey,
 }
 
 impl Reactor {
     pub(crate) fn start() -> std::io::Result<Self> {
         let (tx, rx) = crossbeam_channel::unbounded();
+        let (key_tx, key_rx) = crossbeam_channel::bounded(1);
         std::thread::Builder::new()
             .name("auroraview-completions".into())
-            .spawn(move || run(rx))?;
-        Ok(Reactor { tx })
+            .spawn(move || {
+                let _ = key_tx.send(ThreadKey::current());
+                run(rx)
+            })?;
+        let thread = key_rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the completion thread ended before it started"))?;
+        Ok(Reactor { tx, thread })
     }
 
     /// Sends a message; the thread lives for the process, so this cannot fail in practice.

@@ -7,8 +7,9 @@ Prints, for a real WebKitGTK WebView on auroraview's own UI thread:
 - ``emit`` throughput from 8 threads into the page (events counted by the page), for
   auroraview's batched delivery and, in the same run, a naive one-script-per-message
   delivery (the same runtime with batching switched off);
-- QtWebEngine + QWebChannel when PySide6's QtWebEngine is installed (it is not part of
-  PySide6-Essentials; it is reported as not installed otherwise).
+- QtWebEngine + QWebChannel (PySide6-Addons), in its own process in the same run, when it is
+  installed (it is not part of PySide6-Essentials; reported as not installed otherwise):
+  the same sequential-call and eval measurements, with the slot on the GUI thread.
 
 Run: ``make bench`` (or ``scripts/with-display.sh .venv/bin/python benches/bench_webview.py``).
 Figures are medians of repeats; this machine is noisy, so compare ratios within one run.
@@ -20,6 +21,7 @@ import os
 import statistics
 import threading
 import time
+from typing import Optional
 
 os.environ.setdefault("AURORAVIEW_DISPATCHER", "standalone")
 
@@ -109,13 +111,104 @@ def bench_emit(wv: WebView) -> float:
     return total / (time.perf_counter() - t0)
 
 
-def webengine_peer() -> str:
-    try:
-        import PySide6.QtWebChannel
-        import PySide6.QtWebEngineWidgets  # noqa: F401
-    except ImportError:
-        return "not installed (PySide6-Essentials has no QtWebEngine)"
-    return "installed but not measured here"
+WEBENGINE_PAGE = """<!doctype html><body>
+<script src="qrc:///qtwebchannel/qwebchannel.js"></script><script>
+new QWebChannel(qt.webChannelTransport, ch => { window.py = ch.objects.py; window.ready = true; });
+window.run = n => { let i = 0; const next = () => { if (i < n) py.echo(i++, next); }; next(); };
+</script></body>"""
+
+
+def webengine_scenario() -> None:
+    """The peer, in its own process: QtWebEngine + QWebChannel, slot on the GUI thread. Prints
+    one JSON line: call and runJavaScript round trips (ms, p50/p99), measured as ours are."""
+    import json
+
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QObject, QTimer, QUrl, Slot
+    from PySide6.QtWebChannel import QWebChannel
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    arrivals: list[int] = []
+
+    class Py(QObject):
+        @Slot(int, result=int)
+        def echo(self, i: int) -> int:
+            arrivals.append(time.perf_counter_ns())
+            return i
+
+    view = QWebEngineView()
+    channel = QWebChannel()
+    py = Py()
+    channel.registerObject("py", py)
+    view.page().setWebChannel(channel)
+    view.setHtml(WEBENGINE_PAGE, QUrl("qrc:///"))
+    view.show()
+    page = view.page()
+    out: dict = {}
+    evals: list[float] = []
+
+    def when_ready() -> None:
+        page.runJavaScript("window.ready === true", 0, lambda ok: start() if ok else retry())
+
+    def retry() -> None:
+        QTimer.singleShot(20, when_ready)
+
+    def start() -> None:
+        page.runJavaScript(f"window.run({CALLS + 100})", 0)
+        poll_calls()
+
+    def poll_calls() -> None:
+        if len(arrivals) < CALLS + 100:
+            QTimer.singleShot(5, poll_calls)
+            return
+        timed = arrivals[100:]
+        gaps = [(b - a) / 1e6 for a, b in zip(timed, timed[1:])]
+        out["call"] = (pct(gaps, 0.5), pct(gaps, 0.99))
+        eval_next(time.perf_counter_ns())
+
+    def eval_next(t0: int) -> None:
+        def done(_value: object) -> None:
+            evals.append((time.perf_counter_ns() - t0) / 1e6)
+            if len(evals) < EVALS + 100:
+                eval_next(time.perf_counter_ns())
+            else:
+                timed = evals[100:]
+                out["eval"] = (pct(timed, 0.5), pct(timed, 0.99))
+                app.quit()
+
+        page.runJavaScript("1", 0, done)
+
+    QTimer.singleShot(0, when_ready)
+    QTimer.singleShot(120_000, app.quit)
+    app.exec()
+    print("WEBENGINE " + json.dumps(out), flush=True)
+
+
+def webengine_peer() -> Optional[dict]:
+    """Runs the QtWebEngine scenario if PySide6's QtWebEngine is installed; None if not."""
+    import importlib.util
+    import json
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("PySide6.QtWebEngineWidgets") is None:
+        return None
+    env = dict(os.environ)
+    env.pop("QT_NO_GLIB", None)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--webengine"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("WEBENGINE "):
+            return json.loads(line[len("WEBENGINE ") :])
+    raise RuntimeError(f"the QtWebEngine scenario failed:\n{proc.stdout}\n{proc.stderr}")
 
 
 def main() -> None:
@@ -162,7 +255,16 @@ def main() -> None:
     print(f"{'  auroraview (one script per burst)':<44}{emit:>12,.0f}")
     print(f"{'  naive (one script per message)':<44}{naive:>12,.0f}")
     print(f"{'  ratio':<44}{emit / naive:>11.1f}x")
-    print(f"QtWebEngine + QWebChannel: {webengine_peer()}")
+    peer = webengine_peer()
+    if peer is None:
+        print("QtWebEngine + QWebChannel: not installed (PySide6-Addons), not measured")
+    else:
+        (w50, w99), (we50, we99) = peer["call"], peer["eval"]
+        print(f"{'QtWebEngine + QWebChannel (peer, same run)':<44}{'p50':>12}{'p99':>12}")
+        print(f"{'  JS->Python slot->JS call (ms)':<44}{w50:>12.3f}{w99:>12.3f}")
+        print(f"{'  runJavaScript with callback (ms)':<44}{we50:>12.3f}{we99:>12.3f}")
+        print(f"{'  ratio call p50, auroraview / QtWebEngine':<44}{call50 / w50:>11.2f}x")
+        print(f"{'  ratio eval p50, auroraview / QtWebEngine':<44}{eval50 / we50:>11.2f}x")
     print()
     for label, ok in (
         ("call p50 <= 0.25 ms", call50 <= 0.25),
@@ -174,4 +276,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--webengine" in sys.argv:
+        webengine_scenario()
+    else:
+        main()

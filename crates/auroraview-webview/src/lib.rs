@@ -22,6 +22,7 @@ mod reactor;
 mod runtime;
 mod sink;
 mod spec;
+mod spin;
 mod ui;
 
 pub use error::{EvalError, SendError, StartError};

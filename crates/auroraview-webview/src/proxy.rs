@@ -7,6 +7,7 @@
 use crate::error::{EvalError, SendError};
 use crate::reactor::{Completion, ReactorMsg};
 use crate::runtime::{RuntimeInner, UiCommand};
+use crate::spin::{spin_recv, Spun, SPIN};
 use auroraview_core::command_queue::{PushError, Wake};
 use auroraview_core::ipc::{JsError, OpError, PageOp};
 use auroraview_core::ThreadKey;
@@ -179,8 +180,13 @@ impl WebViewProxy {
         );
         // The completion thread ends the evaluation by its deadline; the margin only covers
         // scheduling delays.
-        rx.recv_timeout(timeout + Duration::from_secs(2))
-            .unwrap_or(Err(EvalError::Timeout))
+        match spin_recv(&rx, SPIN, Some(Instant::now() + timeout)) {
+            Spun::Got(outcome) => outcome,
+            Spun::Disconnected => Err(EvalError::Closed),
+            Spun::Empty => rx
+                .recv_timeout(timeout + Duration::from_secs(2))
+                .unwrap_or(Err(EvalError::Timeout)),
+        }
     }
 
     /// Settles JS call `id` of page `page` with a value (JSON text) or an error. A value

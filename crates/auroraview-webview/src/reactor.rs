@@ -6,9 +6,11 @@
 //! completion runs then; later news about the same id finds nothing and is ignored.
 //! Completions run on this thread, never on the UI thread (they may be Python callbacks that
 //! need the GIL) and never on a handler thread (a handler may itself wait for a result).
-//! Waiting for the next deadline uses `recv_deadline`: no polling.
+//! Waiting for the next deadline uses `recv_deadline` (after a short spin, see `spin.rs`):
+//! no polling.
 
 use crate::error::EvalError;
+use crate::spin::{spin_recv, Spun, SPIN};
 use auroraview_core::ThreadKey;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::cmp::Reverse;
@@ -89,13 +91,20 @@ fn run(rx: Receiver<ReactorMsg>) {
                 finish(entry, Err(EvalError::Timeout));
             }
         }
-        let msg = match deadlines.peek() {
-            Some(Reverse((when, _))) => match rx.recv_deadline(*when) {
+        let next_deadline = deadlines.peek().map(|Reverse((when, _))| *when);
+        let msg = match spin_recv(&rx, SPIN, next_deadline) {
+            Spun::Got(msg) => Some(msg),
+            Spun::Disconnected => break,
+            Spun::Empty => None,
+        };
+        let msg = match (msg, deadlines.peek()) {
+            (Some(msg), _) => msg,
+            (None, Some(Reverse((when, _)))) => match rx.recv_deadline(*when) {
                 Ok(msg) => msg,
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => break,
             },
-            None => match rx.recv() {
+            (None, None) => match rx.recv() {
                 Ok(msg) => msg,
                 Err(_) => break,
             },

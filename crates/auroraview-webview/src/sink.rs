@@ -2,7 +2,7 @@
 //! from the page. Its methods run on the WebView's handler thread, never on the UI thread.
 
 use crate::proxy::WebViewProxy;
-use std::time::{Duration, Instant};
+use crate::spin::{spin_recv, Spun, SPIN};
 
 /// A call from the page: answer it with [`WebViewProxy::resolve`] (from any thread, at any
 /// time; a call whose page is gone by then is dropped).
@@ -32,30 +32,12 @@ pub(crate) enum HandlerMsg {
     Event { name: String, data: String },
 }
 
-/// How long a handler thread keeps looking for the page's next message before it sleeps
-/// (yielding the CPU every few rounds). A page that talks steadily (a sequence of awaited
-/// calls, a call per animation frame) then finds its handler thread awake instead of paying
-/// a thread wake-up per call (measured: call p50 0.26-0.35 ms -> 0.22-0.24 ms); an idle page
-/// costs at most this much CPU after each message.
-const SPIN: Duration = Duration::from_micros(500);
-
 fn next_message(rx: &crossbeam_channel::Receiver<HandlerMsg>) -> Option<HandlerMsg> {
-    let start = Instant::now();
-    let mut rounds = 0u32;
-    while start.elapsed() < SPIN {
-        match rx.try_recv() {
-            Ok(msg) => return Some(msg),
-            Err(crossbeam_channel::TryRecvError::Disconnected) => return None,
-            Err(crossbeam_channel::TryRecvError::Empty) => {}
-        }
-        rounds += 1;
-        if rounds % 8 == 0 {
-            std::thread::yield_now();
-        } else {
-            std::hint::spin_loop();
-        }
+    match spin_recv(rx, SPIN, None) {
+        Spun::Got(msg) => Some(msg),
+        Spun::Disconnected => None,
+        Spun::Empty => rx.recv().ok(),
     }
-    rx.recv().ok()
 }
 
 /// Runs a WebView's handler thread until the UI thread drops its sender (the WebView closed).

@@ -55,5 +55,8 @@ demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo
 
 bench: build
+	# The WebView benchmark's peer, QtWebEngine, lives in PySide6-Addons (~200 MB; bench only).
+	$(PY) -c "import PySide6.QtWebEngineWidgets" 2>/dev/null || \
+		$(VENV)/bin/pip install -q "PySide6-Addons==$$($(PY) -c 'import PySide6; print(PySide6.__version__)')"
 	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py
 	$(WITH_DISPLAY) $(PY) benches/bench_webview.py

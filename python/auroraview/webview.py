@@ -330,9 +330,9 @@ class WebView:
     def closed(self) -> bool:
         return self._router.closed.is_set()
 
-    def wait_closed(self, timeout: Optional[float] = None) -> bool:
-        """Wait (bounded if ``timeout`` is given) until the WebView has closed and its
-        handlers have finished."""
+    def wait_closed(self, timeout: float = 30.0) -> bool:
+        """Wait at most ``timeout`` seconds until the WebView has closed and its handlers
+        have finished; True if it has."""
         return self._router.closed.wait(timeout)
 
     def close(self) -> None:

@@ -10,9 +10,9 @@ Modes (``AURORAVIEW_TEST_WEBVIEW_MODE``):
   context) or ``maya`` (the fake Maya host of ``tests/fake_hosts``, whose ``maya.cmds`` raise
   off the main thread).
 - ``hosted``: the WebView lives on the Qt host's main thread, serviced by Qt's own GLib
-  event loop (QT_NO_GLIB unset). The Qt loop is then the only loop that can serve: the
-  ``standalone`` parameter runs as ``qt``, and ``maya`` is skipped (the fake Maya's loop
-  does not iterate GLib; a real Maya, being a Qt application, would be ``qt`` here).
+  event loop (QT_NO_GLIB unset). The Qt loop is then what serves: the ``standalone``
+  parameter runs as ``qt``, and ``maya`` runs the fake Maya's idle processing from Qt's
+  loop, as Maya (a Qt application) does.
 
 A test picks the loop with ``@pytest.mark.parametrize("wv_host", [...], indirect=True)``;
 the default is ``standalone``. Tests only use the fixture's methods to open WebViews, serve
@@ -152,6 +152,19 @@ class WebViewHost:
         with contextlib.suppress(HostLoopTimeout):
             self.maya.fake.run(done, timeout)
 
+    def _serve_maya_in_qt(self, done: Callable[[], Any], timeout: float) -> None:
+        from PySide6.QtCore import QTimer
+
+        loop = self.maya.fake.loop
+        pump = QTimer()
+        pump.setInterval(1)
+        pump.timeout.connect(loop.iterate)
+        pump.start()
+        try:
+            self._serve_qt(done, timeout)
+        finally:
+            pump.stop()
+
     # -- teardown ------------------------------------------------------------------------
 
     def close_all(self) -> None:
@@ -173,9 +186,7 @@ def wv_host(request, monkeypatch) -> Iterator[WebViewHost]:
         raise pytest.UsageError(f"{MODE_VAR}={mode!r}: choose one of {MODES}")
     loop = getattr(request, "param", "standalone")
     assert loop in LOOPS, loop
-    if mode == "hosted":
-        if loop == "maya":
-            pytest.skip("hosted mode: the fake Maya loop does not iterate GLib")
+    if mode == "hosted" and loop == "standalone":
         loop = "qt"
     host = WebViewHost(mode, loop)
     handlers_before = handler_threads()
@@ -194,7 +205,13 @@ def wv_host(request, monkeypatch) -> Iterator[WebViewHost]:
                 installed("maya", ["maya", "maya.utils", "maya.cmds"])
             )
             host.maya = _Maya(maya._fake, cmds, maya_utils)
-            host._serve = host._serve_maya
+            if mode == "hosted":
+                # Maya is a Qt application: its idle processing (executeDeferred) runs
+                # from Qt's event loop, which also services the hosted WebViews.
+                request.getfixturevalue("qapp")
+                host._serve = host._serve_maya_in_qt
+            else:
+                host._serve = host._serve_maya
         try:
             yield host
         finally:

@@ -78,6 +78,7 @@ struct UiState {
 thread_local! {
     static STATE: RefCell<Option<UiState>> = const { RefCell::new(None) };
     static DEFERRED: RefCell<Vec<UiEvent>> = const { RefCell::new(Vec::new()) };
+    static MISSED_WAKE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Installs the runtime's state on the (current) UI thread.
@@ -96,12 +97,18 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
 pub(crate) fn process() {
     STATE.with(|cell| {
         let Ok(mut guard) = cell.try_borrow_mut() else {
-            // Re-entered from inside a pass: the running pass will see the new commands
-            // because the wake flag was cleared before it drained, a new wake is queued.
+            // Re-entered from inside a pass (a nested main loop while a WebView is built or
+            // destroyed). This wake must not be lost: its pusher saw "wake needed" and later
+            // pushers will not wake again. Remember it; the running pass re-wakes at its end.
+            MISSED_WAKE.with(|m| m.set(true));
             return;
         };
         if let Some(state) = guard.as_mut() {
             state.pass();
+        }
+        drop(guard);
+        if MISSED_WAKE.with(|m| m.replace(false)) {
+            platform::wake();
         }
     });
 }

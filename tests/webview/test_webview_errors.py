@@ -243,6 +243,31 @@ def test_ignored_messages_are_logged(wv_host):
     assert len(ignored()) == 1
 
 
+def test_a_flood_of_bad_messages_is_logged_within_a_limit(wv_host):
+    webview = wv_host.open_ready(html=PAGE)
+    webview.on("h")(lambda data: data)
+    with captured_logs() as logs:
+        sent = wv_host.run_js(
+            webview,
+            "for (let i = 0; i < 1000; i++) window.ipc.postMessage('garbage ' + i); 'sent'",
+        )
+        assert sent == "sent"
+        # The page and the bridge go on (answered after every bad message was handled).
+        assert wv_host.run_js(webview, "settle(auroraview.call('h', 'real'))") == ["ok", "real"]
+        wv_host.serve_for(0.2)
+        ignored = [m for m in logs.messages(logging.WARNING) if "ignored a message" in m]
+        # The first 20 are logged (in order), the other 980 only counted...
+        assert len(ignored) == 20, len(ignored)
+        assert all("malformed IPC message" in m for m in ignored), ignored[:3]
+        webview.close()
+        wv_host.serve_until(
+            lambda: any("suppressed" in m for m in logs.messages(logging.WARNING)), 5
+        )
+    # ... and the count is reported once, when the WebView closes.
+    summary = [m for m in logs.messages(logging.WARNING) if "suppressed" in m]
+    assert len(summary) == 1 and "980 more warnings" in summary[0], summary
+
+
 def test_payloads_over_the_limit_are_refused_both_ways(wv_host):
     webview = wv_host.open_ready(html=PAGE)
     received: list = []

@@ -9,12 +9,13 @@
 //!
 //! What lives where: `runtime.rs` (the process singleton and `create`), `proxy.rs` (commands
 //! from any thread), `ui.rs` (UI-thread state and passes), `reactor.rs` (completions),
-//! `sink.rs` (handler threads), `origin.rs` (which pages get the bridge), `platform/` (all
-//! platform code). What must not live here: Python, or the page protocol itself (that is
+//! `sink.rs` (handler threads), `origin.rs` (which pages get the bridge), `noise.rs` (the cap
+//! on warnings a page can cause), `platform/` (all platform code). What must not live here: Python, or the page protocol itself (that is
 //! `auroraview_core::ipc`).
 
 mod bridge;
 mod error;
+mod noise;
 mod origin;
 mod platform;
 mod proxy;

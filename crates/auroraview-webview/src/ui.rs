@@ -10,6 +10,7 @@
 //! of that pass rather than borrowing the state twice.
 
 use crate::error::{EvalError, StartError};
+use crate::noise::NoiseLimit;
 use crate::origin::OriginPolicy;
 use crate::platform::{self, NativeWindow};
 use crate::proxy::ViewShared;
@@ -64,6 +65,8 @@ struct View {
     in_flight: HashSet<u64>,
     inbound: Sender<HandlerMsg>,
     warned_origin: bool,
+    /// Caps the warnings this page can cause (malformed messages, its script errors).
+    noise: NoiseLimit,
     /// Benchmark baseline: one script evaluation per op instead of one per batch.
     naive: bool,
 }
@@ -306,6 +309,7 @@ impl UiState {
                         in_flight: HashSet::new(),
                         inbound,
                         warned_origin: false,
+                        noise: NoiseLimit::default(),
                         naive: naive_delivery,
                     },
                 );
@@ -322,7 +326,9 @@ impl UiState {
         let Some(v) = self.views.remove(&view) else {
             return;
         };
+        let mut v = v;
         v.shared.mark_closed();
+        report_suppressed(view, v.noise.take_suppressed());
         self.rt.reactor.send(ReactorMsg::CloseView { view });
         let View {
             webview,
@@ -365,7 +371,7 @@ impl UiState {
         let messages = match parse_post(body, &v.token) {
             Ok(messages) => messages,
             Err(err) => {
-                log::warn!("auroraview: WebView {view} ignored a message: {err}");
+                page_warning(v, view, || format!("ignored a message: {err}"));
                 return;
             }
         };
@@ -382,11 +388,17 @@ impl UiState {
         for msg in messages {
             match msg {
                 Ok(msg) => self.inbound(view, msg),
-                Err(ParseError::BadToken) => log::warn!(
-                    "auroraview: WebView {view} ignored an IPC message without its token \
-                     (a sub-frame or a foreign script?)"
-                ),
-                Err(err) => log::warn!("auroraview: WebView {view} ignored a message: {err}"),
+                Err(err) => {
+                    let Some(v) = self.views.get_mut(&view) else {
+                        return;
+                    };
+                    page_warning(v, view, || match err {
+                        ParseError::BadToken => "ignored an IPC message without its token (a \
+                                                 sub-frame or a foreign script?)"
+                            .to_string(),
+                        err => format!("ignored a message: {err}"),
+                    });
+                }
             }
         }
     }
@@ -427,7 +439,7 @@ impl UiState {
                 });
             }
             Inbound::Log { message } => {
-                log::warn!("auroraview: page script error in WebView {view}: {message}");
+                page_warning(v, view, || format!("page script error: {message}"));
             }
         }
     }
@@ -444,6 +456,25 @@ impl UiState {
         if !ids.is_empty() {
             self.rt.reactor.send(ReactorMsg::Fail { ids, error });
         }
+    }
+}
+
+/// Logs a warning caused by the page, within its [`NoiseLimit`].
+fn page_warning(v: &mut View, view: u64, message: impl FnOnce() -> String) {
+    if let Some(suppressed) = v.noise.admit(Instant::now()) {
+        report_suppressed(view, suppressed);
+        log::warn!("auroraview: WebView {view} {}", message());
+    }
+}
+
+fn report_suppressed(view: u64, suppressed: u64) {
+    if suppressed > 0 {
+        log::warn!(
+            "auroraview: WebView {view}: {suppressed} more warnings about its page were \
+             suppressed (at most {} per {:?} are logged)",
+            crate::noise::MAX_PER_WINDOW,
+            crate::noise::WINDOW
+        );
     }
 }
 

@@ -102,7 +102,7 @@ impl Runtime {
             }
             return Err(StartError(format!(
                 "the WebView runtime already runs in {} mode in this process and cannot switch \
-                 to {} mode (only one thread per process may own GLib's main context)",
+                 to {} mode (one UI thread serves every WebView for the life of the process)",
                 rt.inner.mode.name(),
                 mode.name()
             )));

@@ -170,7 +170,8 @@ class WebView:
     Args:
         title, url, html, width, height: what to show (``url`` or ``html``, not both).
         parent: the host window to embed in: a Qt widget (made native) or a native window
-            id (an X11 window id on Linux). The WebView then fills ``width`` x ``height`` at
+            id (an X11 window id on Linux, an HWND on Windows, an ``NSView*`` on macOS: what
+            ``QWidget.winId()`` returns on each). The WebView then fills ``width`` x ``height`` at
             the parent's origin; call :meth:`set_bounds` when the parent resizes (or use
             :class:`auroraview.qt.QtWebView`, which does it for you).
         dcc_mode: run every handler on the host's main thread (RFC 0002 section 2).

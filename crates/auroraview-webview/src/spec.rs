@@ -16,8 +16,9 @@ pub struct WebViewSpec {
     /// Origins (`https://example.com`) whose pages may use the bridge, besides inline HTML,
     /// local files and the origins of URLs the application loads itself.
     pub allowed_origins: Vec<String>,
-    /// Embed in this native window instead of opening a top-level one: an X11 window id on
-    /// Linux (a Qt widget's `winId()` with `WA_NativeWindow`). The WebView then fills
+    /// Embed in this native window instead of opening a top-level one: what a Qt widget's
+    /// `winId()` returns with `WA_NativeWindow` (an X11 window id on Linux, an HWND on
+    /// Windows, an `NSView*` on macOS). The WebView then fills
     /// `width` x `height` at the parent's origin until `set_bounds` says otherwise.
     pub parent: Option<u64>,
     /// Benchmark baseline only: deliver page operations one script evaluation each, as a

@@ -1,17 +1,42 @@
 //! Platform code behind one small API: start the UI thread, wake it, make a native window
 //! and put a WebView in it. Everything else in the crate is platform-neutral.
 //!
+//! Each platform module provides the same items:
+//! - `start_ui_thread(on_start)`: own mode, a dedicated UI thread with its own event loop;
+//!   `on_start(ThreadKey)` runs on it before any command, then this returns.
+//! - `start_hosted(on_start)`: hosted mode, the calling thread (the host's main thread,
+//!   whose running event loop services our windows) becomes the UI thread.
+//! - `wake()`: any thread; makes the UI thread call `crate::ui::process()` soon, from its
+//!   event loop (never on the caller's thread, never lost while the loop runs).
+//! - `NativeWindow`, `create_window`, `build_webview`, `destroy`, `reparent`, and
+//!   `NativeWindow::{set_title, set_visible}`: UI thread only.
+//!
 //! - Linux: GTK. The UI thread initialises GTK, acquires GLib's default main context and
 //!   iterates it forever; a wake is a GLib idle source on that context (thread-safe, and
 //!   unlike `MainContext::invoke` it never runs the closure on the caller's thread).
-//! - Windows / macOS: not implemented yet; `start_ui_thread` reports that clearly.
+//! - Windows: Win32 + WebView2. The UI thread joins a single-threaded COM apartment and
+//!   pumps its messages; a wake is a message posted to a message-only window of that thread.
+//! - macOS: AppKit + WKWebView, on the main thread only (hosted); a wake is a block on the
+//!   main dispatch queue.
+//!
+//! Windows and macOS code is type-checked here (scripts/check-cross.sh) but only Linux runs.
 
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::*;
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "windows")]
+mod windows;
+#[cfg(target_os = "windows")]
+pub(crate) use self::windows::*;
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+pub(crate) use macos::*;
+
+#[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
 mod unsupported;
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
 pub(crate) use unsupported::*;

@@ -1,6 +1,5 @@
-//! Platforms whose UI thread is not implemented yet (Windows: WebView2 on an STA thread with
-//! a message pump; macOS: AppKit on the main thread). Everything compiles; starting the
-//! runtime reports clearly that it is unavailable.
+//! Platforms without a WebView backend in auroraview (neither Linux, Windows nor macOS).
+//! Everything compiles; starting the runtime reports clearly that it is unavailable.
 
 use crate::error::StartError;
 use crate::spec::WebViewSpec;

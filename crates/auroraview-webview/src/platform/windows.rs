@@ -1,0 +1,470 @@
+//! Windows: Win32 windows and WebView2, serviced by the UI thread's message pump.
+//!
+//! - WebView2 needs a single-threaded COM apartment (STA) on the thread that owns it. The UI
+//!   thread joins one with `OleInitialize` (OLE too, for drag and drop). A thread that
+//!   already joined the multithreaded apartment cannot: `RPC_E_CHANGED_MODE` becomes a
+//!   `StartError` saying so, never a later, obscure WebView2 failure.
+//! - Own mode: a dedicated thread runs `GetMessageW` / `DispatchMessageW` forever. Hosted
+//!   mode: the host's main thread (a Qt application's, whose event dispatcher pumps every
+//!   message of the thread) services our windows; no loop of ours runs.
+//! - A wake is a message posted to a message-only window owned by the UI thread: posting is
+//!   thread-safe, and unlike a thread message it is still dispatched while a modal loop runs
+//!   (a window being moved or resized, a dialog box).
+//!
+//! Nothing here waits or runs Python. This code is type-checked by scripts/check-cross.sh;
+//! it has not been run on Windows yet.
+
+use crate::error::StartError;
+use crate::spec::WebViewSpec;
+use auroraview_core::ThreadKey;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::num::NonZeroIsize;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+use windows::core::{w, HSTRING, PCWSTR};
+use windows::Win32::Foundation::{
+    HINSTANCE, HWND, LPARAM, LRESULT, RECT, RPC_E_CHANGED_MODE, WPARAM,
+};
+use windows::Win32::System::LibraryLoader::GetModuleHandleW;
+use windows::Win32::System::Ole::OleInitialize;
+use windows::Win32::System::Threading::GetCurrentThreadId;
+use windows::Win32::UI::HiDpi::GetDpiForSystem;
+use windows::Win32::UI::WindowsAndMessaging::{
+    AdjustWindowRectEx, CreateWindowExW, DefWindowProcW, DestroyWindow, DispatchMessageW,
+    GetMessageW, GetWindowThreadProcessId, IsWindow, PostMessageW, RegisterClassExW,
+    SetWindowTextW, ShowWindow, TranslateMessage, CW_USEDEFAULT, HWND_MESSAGE, MSG, SW_HIDE,
+    SW_SHOW, WINDOW_EX_STYLE, WM_APP, WM_CLOSE, WNDCLASSEXW, WS_MAXIMIZEBOX, WS_OVERLAPPED,
+    WS_OVERLAPPEDWINDOW, WS_THICKFRAME,
+};
+use wry::WebViewExtWindows;
+
+/// The message that asks the UI thread for a pass.
+const WM_WAKE: u32 = WM_APP + 0x41;
+const WAKE_CLASS: PCWSTR = w!("auroraview.wake");
+const WINDOW_CLASS: PCWSTR = w!("auroraview.window");
+
+/// The UI thread's message-only window, as an integer (0 until the runtime starts).
+static WAKE_HWND: AtomicIsize = AtomicIsize::new(0);
+
+thread_local! {
+    /// Our top-level windows (UI thread only): which WebView each one holds.
+    static TOP_LEVELS: RefCell<HashMap<isize, u64>> = RefCell::new(HashMap::new());
+    /// A hidden window that holds embedded WebViews while their host window is replaced.
+    static PARKING: RefCell<Option<isize>> = const { RefCell::new(None) };
+}
+
+/// Starts the UI thread; `on_start` runs on it once it is in its apartment and can be
+/// woken, before any command.
+pub(crate) fn start_ui_thread(
+    on_start: impl FnOnce(ThreadKey) + Send + 'static,
+) -> Result<(), StartError> {
+    let (tx, rx) = crossbeam_channel::bounded::<Result<(), StartError>>(1);
+    std::thread::Builder::new()
+        .name("auroraview-ui".into())
+        .spawn(move || {
+            if let Err(err) = enter_ui_thread() {
+                let _ = tx.send(Err(err));
+                return;
+            }
+            on_start(ThreadKey::current());
+            let _ = tx.send(Ok(()));
+            pump_forever();
+        })
+        .map_err(|e| StartError(format!("cannot spawn the UI thread: {e}")))?;
+    rx.recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| Err(StartError("the UI thread did not start within 30 s".into())))
+}
+
+/// Hosted mode: the calling thread (the host's main thread, whose running event loop
+/// dispatches every message of the thread, as Qt's does) becomes the UI thread.
+pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
+    enter_ui_thread()?;
+    on_start(ThreadKey::current());
+    Ok(())
+}
+
+/// Joins an STA on the calling thread and makes its wake window.
+fn enter_ui_thread() -> Result<(), StartError> {
+    // SAFETY: no reserved pointer; balanced by nothing on purpose: the UI thread stays in
+    // its apartment for the life of the process (S_FALSE, already in an STA, is success).
+    if let Err(err) = unsafe { OleInitialize(None) } {
+        return Err(StartError(if err.code() == RPC_E_CHANGED_MODE {
+            "this thread already joined COM's multithreaded apartment (CoInitializeEx with \
+             COINIT_MULTITHREADED), and WebView2 needs a single-threaded one: create the \
+             WebView from a thread that has not initialised COM that way, or use mode='own', \
+             whose UI thread sets up its own apartment"
+                .to_string()
+        } else {
+            format!("cannot initialise COM/OLE on the UI thread: {err}")
+        }));
+    }
+    register_classes()?;
+    // SAFETY: a message-only window of a class registered above; it lives for the process.
+    let hwnd = unsafe {
+        CreateWindowExW(
+            WINDOW_EX_STYLE::default(),
+            WAKE_CLASS,
+            PCWSTR::null(),
+            WS_OVERLAPPED,
+            0,
+            0,
+            0,
+            0,
+            Some(HWND_MESSAGE),
+            None,
+            Some(instance()),
+            None,
+        )
+    }
+    .map_err(|e| StartError(format!("cannot create the UI thread's wake window: {e}")))?;
+    WAKE_HWND.store(hwnd.0 as isize, Ordering::Release);
+    Ok(())
+}
+
+/// The own-mode UI thread's loop. It never ends: the runtime lives as long as the process.
+fn pump_forever() {
+    let mut msg = MSG::default();
+    loop {
+        // SAFETY: `msg` is a valid MSG buffer; `None` receives every message of this thread.
+        let got = unsafe { GetMessageW(&mut msg, None, 0, 0) };
+        match got.0 {
+            -1 => {
+                log::error!("auroraview: GetMessageW failed on the UI thread");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            0 => log::warn!("auroraview: WM_QUIT posted to the UI thread; ignored"),
+            _ => {
+                // SAFETY: `msg` was just filled by GetMessageW on this thread.
+                unsafe {
+                    let _ = TranslateMessage(&msg);
+                    DispatchMessageW(&msg);
+                }
+            }
+        }
+    }
+}
+
+/// Asks the UI thread to run a pass. Any thread; one posted message per call.
+pub(crate) fn wake() {
+    let raw = WAKE_HWND.load(Ordering::Acquire);
+    if raw == 0 {
+        return; // no runtime yet, so nothing is queued for it
+    }
+    // SAFETY: the wake window lives for the life of the process; posting is thread-safe.
+    if let Err(err) =
+        unsafe { PostMessageW(Some(HWND(raw as *mut _)), WM_WAKE, WPARAM(0), LPARAM(0)) }
+    {
+        // Only a full message queue (10,000 messages) makes this fail: the UI thread is
+        // stuck. Commands stay queued, and every wait on them is bounded.
+        log::error!("auroraview: cannot wake the UI thread ({err}); is it blocked?");
+    }
+}
+
+fn instance() -> HINSTANCE {
+    // SAFETY: NULL asks for the process's executable module, which outlives every window.
+    unsafe { GetModuleHandleW(PCWSTR::null()) }
+        .map(Into::into)
+        .unwrap_or_default()
+}
+
+/// Registers our two window classes, once per process.
+fn register_classes() -> Result<(), StartError> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for (name, proc_) in [
+                (WAKE_CLASS, wake_window_proc as WndProc),
+                (WINDOW_CLASS, top_level_proc as WndProc),
+            ] {
+                let class = WNDCLASSEXW {
+                    cbSize: std::mem::size_of::<WNDCLASSEXW>() as u32,
+                    lpfnWndProc: Some(proc_),
+                    hInstance: instance(),
+                    lpszClassName: name,
+                    ..Default::default()
+                };
+                // SAFETY: `class` is fully initialised and its strings are static.
+                if unsafe { RegisterClassExW(&class) } == 0 {
+                    return Err(format!(
+                        "cannot register a window class: {}",
+                        windows::core::Error::from_thread()
+                    ));
+                }
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(StartError)
+}
+
+type WndProc = unsafe extern "system" fn(HWND, u32, WPARAM, LPARAM) -> LRESULT;
+
+/// A panic must not unwind out of a window procedure (that aborts the process, the host's):
+/// log it instead.
+fn contained(what: &str, f: impl FnOnce()) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
+        log::error!("auroraview: {what} panicked; the panic was contained");
+    }
+}
+
+unsafe extern "system" fn wake_window_proc(
+    hwnd: HWND,
+    msg: u32,
+    wparam: WPARAM,
+    lparam: LPARAM,
+) -> LRESULT {
+    if msg == WM_WAKE {
+        contained("a UI pass", crate::ui::process);
+        return LRESULT(0);
+    }
+    // SAFETY: the arguments are the ones Windows passed to this window procedure.
+    unsafe { DefWindowProcW(hwnd, msg, wparam, lparam) }
+}
+
+unsafe extern "system" fn top_level_proc(
+    hwnd: HWND,
+    msg: u32,
+    wparam: WPARAM,
+    lparam: LPARAM,
+) -> LRESULT {
+    if msg == WM_CLOSE {
+        // The user closes the window: the runtime closes the WebView and destroys the
+        // window itself (default processing would destroy it under the WebView).
+        let view = TOP_LEVELS.with(|t| t.borrow().get(&(hwnd.0 as isize)).copied());
+        if let Some(view) = view {
+            contained("a window close", || {
+                crate::ui::event(crate::ui::UiEvent::CloseRequested { view })
+            });
+            return LRESULT(0);
+        }
+    }
+    // SAFETY: the arguments are the ones Windows passed to this window procedure.
+    unsafe { DefWindowProcW(hwnd, msg, wparam, lparam) }
+}
+
+/// Where a WebView lives: a top-level window of ours, or a child of a host window.
+pub(crate) enum NativeWindow {
+    TopLevel(Win32Window),
+    /// Inside a host window; wry owns the child window it made there.
+    Child,
+}
+
+/// A window handle as raw-window-handle describes it, for wry.
+pub(crate) struct Win32Window(NonZeroIsize);
+
+impl Win32Window {
+    fn hwnd(&self) -> HWND {
+        HWND(self.0.get() as *mut _)
+    }
+}
+
+impl wry::raw_window_handle::HasWindowHandle for Win32Window {
+    fn window_handle(
+        &self,
+    ) -> Result<wry::raw_window_handle::WindowHandle<'_>, wry::raw_window_handle::HandleError> {
+        let raw = wry::raw_window_handle::Win32WindowHandle::new(self.0);
+        // SAFETY: the handle names a live window for as long as the WebView lives: ours are
+        // destroyed after the WebView, and the host closes the WebView before it destroys
+        // its own window.
+        Ok(unsafe {
+            wry::raw_window_handle::WindowHandle::borrow_raw(
+                wry::raw_window_handle::RawWindowHandle::Win32(raw),
+            )
+        })
+    }
+}
+
+/// A host window id from the Python side (`QWidget.winId()` is the HWND on Windows).
+fn host_window(id: u64) -> Result<Win32Window, String> {
+    let handle = NonZeroIsize::new(id as isize).ok_or("a parent window id of 0")?;
+    // SAFETY: IsWindow accepts any value and only answers whether it names a window.
+    if !unsafe { IsWindow(Some(HWND(handle.get() as *mut _))) }.as_bool() {
+        return Err(format!(
+            "parent {id:#x} is not a window: pass a native Qt widget or its winId()"
+        ));
+    }
+    Ok(Win32Window(handle))
+}
+
+pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
+    if spec.parent.is_some() {
+        return Ok(NativeWindow::Child);
+    }
+    let style = if spec.resizable {
+        WS_OVERLAPPEDWINDOW
+    } else {
+        WS_OVERLAPPEDWINDOW & !(WS_THICKFRAME | WS_MAXIMIZEBOX)
+    };
+    // The spec's size is the page's, in logical pixels: scale it, then add the frame.
+    // SAFETY: plain queries with valid arguments.
+    let scale = unsafe { GetDpiForSystem() } as f64 / 96.0;
+    let mut rect = RECT {
+        left: 0,
+        top: 0,
+        right: (spec.width as f64 * scale).round() as i32,
+        bottom: (spec.height as f64 * scale).round() as i32,
+    };
+    // SAFETY: `rect` is a valid RECT; on failure the client size is used as is.
+    let _ = unsafe { AdjustWindowRectEx(&mut rect, style, false, WINDOW_EX_STYLE::default()) };
+    // SAFETY: a top-level window of our registered class; destroyed in `destroy`.
+    let hwnd = unsafe {
+        CreateWindowExW(
+            WINDOW_EX_STYLE::default(),
+            WINDOW_CLASS,
+            &HSTRING::from(spec.title.as_str()),
+            style,
+            CW_USEDEFAULT,
+            CW_USEDEFAULT,
+            rect.right - rect.left,
+            rect.bottom - rect.top,
+            None,
+            None,
+            Some(instance()),
+            None,
+        )
+    }
+    .map_err(|e| StartError(format!("cannot create the WebView's window: {e}")))?;
+    let handle = NonZeroIsize::new(hwnd.0 as isize)
+        .ok_or_else(|| StartError("CreateWindowExW returned no window".into()))?;
+    TOP_LEVELS.with(|t| t.borrow_mut().insert(handle.get(), view));
+    Ok(NativeWindow::TopLevel(Win32Window(handle)))
+}
+
+pub(crate) fn build_webview(
+    builder: wry::WebViewBuilder<'_>,
+    window: &NativeWindow,
+    spec: &WebViewSpec,
+) -> Result<wry::WebView, StartError> {
+    let failed = |e: wry::Error| StartError(format!("cannot create the WebView: {e}"));
+    match (window, spec.parent) {
+        // wry fills the window's client area and follows its size.
+        (NativeWindow::TopLevel(window), _) => builder.build(window).map_err(failed),
+        (NativeWindow::Child, Some(id)) => {
+            let parent = host_window(id).map_err(StartError)?;
+            warn_if_other_thread(&parent);
+            builder
+                .with_bounds(wry::Rect {
+                    position: wry::dpi::LogicalPosition::new(0, 0).into(),
+                    size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
+                })
+                .build_as_child(&parent)
+                .map_err(failed)
+        }
+        (NativeWindow::Child, None) => Err(failed(wry::Error::UnsupportedWindowHandle)),
+    }
+}
+
+/// A child window whose parent belongs to another thread ties the two threads' input
+/// queues together (Windows attaches them): either thread blocking then freezes the
+/// other's windows. Hosted mode keeps both on the host's main thread.
+fn warn_if_other_thread(parent: &Win32Window) {
+    // SAFETY: plain queries; `parent` was checked to be a window.
+    let (owner, me) = unsafe {
+        (
+            GetWindowThreadProcessId(parent.hwnd(), None),
+            GetCurrentThreadId(),
+        )
+    };
+    if owner != me {
+        log::warn!(
+            "auroraview: embedding in a window of another thread attaches the two threads' \
+             input queues; in a Qt host, use the hosted mode (the default there)"
+        );
+    }
+}
+
+/// Drops a WebView, then its window if it is ours. A host window that is already gone is
+/// harmless here: wry's clean-up calls on it fail quietly.
+pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+    drop(webview);
+    if let NativeWindow::TopLevel(window) = window {
+        TOP_LEVELS.with(|t| t.borrow_mut().remove(&window.0.get()));
+        // SAFETY: our window, on its own thread; the WebView in it is gone.
+        if let Err(err) = unsafe { DestroyWindow(window.hwnd()) } {
+            log::warn!("auroraview: DestroyWindow failed: {err}");
+        }
+    }
+}
+
+/// Moves an embedded WebView into another host window (`Some(id)`, at its origin) or parks
+/// it, hidden, in a window of ours (`None`) while the host replaces its native window (Qt
+/// does when a dock widget floats or re-docks): the page stays alive across that.
+pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<(), String> {
+    let target = match parent {
+        Some(id) => host_window(id)?,
+        None => parking_window()?,
+    };
+    if parent.is_none() {
+        webview.set_visible(false).map_err(|e| e.to_string())?;
+    }
+    webview
+        .reparent(target.0.get())
+        .map_err(|e| format!("cannot reparent the WebView: {e}"))?;
+    if parent.is_some() {
+        webview
+            .set_bounds(wry::Rect {
+                position: wry::dpi::LogicalPosition::new(0, 0).into(),
+                size: webview.bounds().map_err(|e| e.to_string())?.size,
+            })
+            .map_err(|e| e.to_string())?;
+        webview.set_visible(true).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The hidden window that holds parked WebViews (created on first use, UI thread only).
+fn parking_window() -> Result<Win32Window, String> {
+    PARKING.with(|p| {
+        let mut p = p.borrow_mut();
+        if let Some(raw) = *p {
+            return Ok(Win32Window(
+                NonZeroIsize::new(raw).expect("stored non-zero"),
+            ));
+        }
+        // SAFETY: a hidden top-level window of our class that lives for the process.
+        let hwnd = unsafe {
+            CreateWindowExW(
+                WINDOW_EX_STYLE::default(),
+                WINDOW_CLASS,
+                w!("auroraview parking"),
+                WS_OVERLAPPED,
+                0,
+                0,
+                1,
+                1,
+                None,
+                None,
+                Some(instance()),
+                None,
+            )
+        }
+        .map_err(|e| format!("cannot create the parking window: {e}"))?;
+        let handle = NonZeroIsize::new(hwnd.0 as isize).ok_or("no parking window")?;
+        *p = Some(handle.get());
+        Ok(Win32Window(handle))
+    })
+}
+
+impl NativeWindow {
+    pub(crate) fn set_title(&self, title: &str) {
+        if let NativeWindow::TopLevel(window) = self {
+            // SAFETY: our live window, on its own thread.
+            if let Err(err) = unsafe { SetWindowTextW(window.hwnd(), &HSTRING::from(title)) } {
+                log::warn!("auroraview: set_title failed: {err}");
+            }
+        }
+    }
+
+    pub(crate) fn set_visible(&self, webview: &wry::WebView, visible: bool) {
+        if let NativeWindow::TopLevel(window) = self {
+            // SAFETY: our live window, on its own thread. The return value is the previous
+            // visibility, not an error.
+            let _ = unsafe { ShowWindow(window.hwnd(), if visible { SW_SHOW } else { SW_HIDE }) };
+        }
+        if let Err(err) = webview.set_visible(visible) {
+            log::warn!("auroraview: set_visible failed: {err}");
+        }
+    }
+}

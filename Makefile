@@ -3,6 +3,7 @@
 #   make setup      install missing Debian packages, .venv, Rust components
 #   make build      build the extension into .venv (maturin develop --release)
 #   make lint       rustfmt, clippy, ruff check, ruff format --check
+#   make check-cross clippy for Windows and macOS (their platform code only compiles here)
 #   make test-rust  Rust tests (nextest if present) plus the loom model tests
 #   make test-py    pytest under a virtual X display (Qt offscreen by default)
 #   make test       all of the above, in that order
@@ -20,7 +21,7 @@ WITH_DISPLAY := bash scripts/with-display.sh
 # rustup's default install location, in case the calling shell lacks it.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build lint test-rust test-py test demo bench
+.PHONY: setup build lint check-cross test-rust test-py test demo bench
 
 setup:
 	bash scripts/setup.sh
@@ -33,6 +34,9 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+check-cross:
+	bash scripts/check-cross.sh
 
 test-rust: setup
 	if cargo nextest --version >/dev/null 2>&1; then \
@@ -49,7 +53,7 @@ test-py: build
 	AURORAVIEW_TEST_WEBVIEW_MODE=hosted QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
 		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview
 
-test: setup build lint test-rust test-py
+test: setup build lint check-cross test-rust test-py
 
 demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo

@@ -356,9 +356,10 @@ pub(crate) fn build_webview(
     }
 }
 
-/// A child window whose parent belongs to another thread ties the two threads' input
-/// queues together (Windows attaches them): either thread blocking then freezes the
-/// other's windows. Hosted mode keeps both on the host's main thread.
+/// A child window whose parent belongs to another thread ties the two threads together:
+/// Windows attaches their input queues and sends messages between them synchronously
+/// (`WM_PARENTNOTIFY` at creation, more on resizes), so either thread blocking stalls the
+/// other. Hosted mode keeps both on the host's main thread (docs/architecture.md).
 fn warn_if_other_thread(parent: &Win32Window) {
     // SAFETY: plain queries; `parent` was checked to be a window.
     let (owner, me) = unsafe {
@@ -369,8 +370,9 @@ fn warn_if_other_thread(parent: &Win32Window) {
     };
     if owner != me {
         log::warn!(
-            "auroraview: embedding in a window of another thread attaches the two threads' \
-             input queues; in a Qt host, use the hosted mode (the default there)"
+            "auroraview: embedding in a window of another thread: Windows then sends messages \
+             between the two threads synchronously, and either one blocking stalls the \
+             other; in a Qt host, use the hosted mode (the default there)"
         );
     }
 }

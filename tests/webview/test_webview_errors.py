@@ -268,6 +268,22 @@ def test_a_flood_of_bad_messages_is_logged_within_a_limit(wv_host):
     assert len(summary) == 1 and "980 more warnings" in summary[0], summary
 
 
+def test_placing_a_top_level_webview_is_ignored_with_a_warning(wv_host):
+    webview = wv_host.open_ready(html=PAGE)
+    before = wv_host.run_js(webview, "[window.innerWidth, window.innerHeight]")
+    with captured_logs() as logs:
+        webview.set_bounds(40, 40, 200, 100)  # only embedded WebViews are placed
+        webview.reparent(None)  # only embedded WebViews are parked
+
+        def warned() -> list[str]:
+            return [m for m in logs.messages(logging.WARNING) if "embedded WebViews only" in m]
+
+        assert wv_host.serve_until(lambda: len(warned()) == 2, 5), logs.messages(0)
+    assert "set_bounds" in warned()[0] and "reparent" in warned()[1]
+    # The page keeps its window and size, and still answers.
+    assert wv_host.run_js(webview, "[window.innerWidth, window.innerHeight]") == before
+
+
 def test_payloads_over_the_limit_are_refused_both_ways(wv_host):
     webview = wv_host.open_ready(html=PAGE)
     received: list = []

@@ -22,6 +22,7 @@ use auroraview_core::ipc::{parse_post, render_batch, Inbound, PageOp, ParseError
 use crossbeam_channel::Sender;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -76,10 +77,18 @@ struct UiState {
     views: HashMap<u64, View>,
     commands: Vec<UiCommand>,
     script: String,
+    /// The browser data every WebView of the process shares, where the platform needs it
+    /// set (see `platform::web_context`); `None` uses the engine's default.
+    web_context: Option<wry::WebContext>,
 }
 
 thread_local! {
-    static STATE: RefCell<Option<UiState>> = const { RefCell::new(None) };
+    /// Never dropped: in hosted mode the UI thread is the host's main thread, whose
+    /// thread-locals are destroyed at process exit (on Windows under the loader lock), after
+    /// the toolkit may be gone; WebViews must not be torn down there. ManuallyDrop keeps
+    /// the thread-local from registering a destructor at all.
+    static STATE: ManuallyDrop<RefCell<Option<UiState>>> =
+        const { ManuallyDrop::new(RefCell::new(None)) };
     static DEFERRED: RefCell<Vec<UiEvent>> = const { RefCell::new(Vec::new()) };
     static MISSED_WAKE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -92,6 +101,7 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
             views: HashMap::new(),
             commands: Vec::new(),
             script: String::new(),
+            web_context: platform::web_context(),
         })
     });
 }
@@ -213,20 +223,36 @@ impl UiState {
                 }
             }
             UiCommand::SetBounds { view, bounds } => {
-                if let Some(v) = self.views.get(&view) {
+                if let Some(v) = self.embedded(view, "set_bounds") {
                     if let Err(err) = v.webview.set_bounds(bounds) {
                         log::warn!("auroraview: set_bounds on WebView {view} failed: {err}");
                     }
                 }
             }
             UiCommand::Reparent { view, parent } => {
-                if let Some(v) = self.views.get(&view) {
+                if let Some(v) = self.embedded(view, "reparent") {
                     if let Err(err) = platform::reparent(&v.webview, parent) {
                         log::error!("auroraview: reparenting WebView {view} failed: {err}");
                     }
                 }
             }
             UiCommand::Close { view } => self.close(view),
+        }
+    }
+
+    /// The view, if it is embedded in a host window: placing and reparenting apply to
+    /// those only (on a top-level window they would move the page inside its own window,
+    /// or empty it). A top-level one gets a warning naming `what`.
+    fn embedded(&self, view: u64, what: &str) -> Option<&View> {
+        let v = self.views.get(&view)?;
+        if v.window.is_embedded() {
+            Some(v)
+        } else {
+            log::warn!(
+                "auroraview: {what} applies to embedded WebViews only; WebView {view} is a \
+                 top-level window (ignored)"
+            );
+            None
         }
     }
 
@@ -264,9 +290,14 @@ impl UiState {
         let naive_delivery = spec.naive_delivery;
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
+        let context = self.web_context.as_mut();
         let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
             let window = platform::create_window(&spec, id)?;
-            let mut builder = wry::WebViewBuilder::new()
+            let builder = match context {
+                Some(context) => wry::WebViewBuilder::new_with_web_context(context),
+                None => wry::WebViewBuilder::new(),
+            };
+            let mut builder = builder
                 .with_initialization_script(crate::bridge::script(&token))
                 .with_ipc_handler(move |request: wry::http::Request<String>| {
                     let url = request.uri().to_string();
@@ -281,7 +312,11 @@ impl UiState {
                         event(UiEvent::PageLoadStarted { view: id });
                     }
                 })
-                .with_devtools(spec.debug);
+                .with_devtools(spec.debug)
+                // wry's defaults (visible, focused) would show a hidden WebView while it is
+                // built and take keyboard focus from the host when embedding.
+                .with_visible(spec.visible)
+                .with_focused(spec.visible && spec.parent.is_none());
             if let Some(url) = &spec.url {
                 policy.trust_url(url);
                 builder = builder.with_url(url);

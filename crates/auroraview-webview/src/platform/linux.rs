@@ -112,6 +112,11 @@ impl wry::raw_window_handle::HasWindowHandle for XlibParent {
     }
 }
 
+/// The engine's default browser-data location serves here.
+pub(crate) fn web_context() -> Option<wry::WebContext> {
+    None
+}
+
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
     if spec.parent.is_some() {
         return Ok(NativeWindow::Child);
@@ -253,6 +258,11 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
 }
 
 impl NativeWindow {
+    /// Inside a host window (placing and reparenting apply), not a top-level of ours.
+    pub(crate) fn is_embedded(&self) -> bool {
+        matches!(self, NativeWindow::Child)
+    }
+
     pub(crate) fn set_title(&self, title: &str) {
         if let NativeWindow::TopLevel { window, .. } = self {
             window.set_title(title);

@@ -18,6 +18,7 @@ use objc2_app_kit::{
 use objc2_foundation::{NSPoint, NSRect, NSSize, NSString};
 use std::cell::OnceCell;
 use std::ffi::c_void;
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use wry::raw_window_handle as rwh;
 use wry::WebViewExtMacOS;
@@ -203,6 +204,11 @@ fn host_view(handle: u64, _mtm: MainThreadMarker) -> Result<Retained<NSView>, St
     Ok(view.retain())
 }
 
+/// The engine's default browser-data location serves here.
+pub(crate) fn web_context() -> Option<wry::WebContext> {
+    None
+}
+
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
     if spec.parent.is_some() {
         return Ok(NativeWindow::Child);
@@ -278,7 +284,9 @@ pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
 thread_local! {
     /// Holds parked WebViews: a borderless window that is never shown. wry expects a
     /// WebView's view to be inside some window (`set_bounds` on one that is not panics).
-    static PARKING: OnceCell<Retained<NSWindow>> = const { OnceCell::new() };
+    /// ManuallyDrop: never released at exit, when AppKit may be torn down already.
+    static PARKING: ManuallyDrop<OnceCell<Retained<NSWindow>>> =
+        const { ManuallyDrop::new(OnceCell::new()) };
 }
 
 fn parking_view(mtm: MainThreadMarker) -> Result<Retained<NSView>, String> {
@@ -336,6 +344,11 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
 }
 
 impl NativeWindow {
+    /// Inside a host view (placing and reparenting apply), not a top-level of ours.
+    pub(crate) fn is_embedded(&self) -> bool {
+        matches!(self, NativeWindow::Child)
+    }
+
     pub(crate) fn set_title(&self, title: &str) {
         if let NativeWindow::TopLevel { window, .. } = self {
             window.setTitle(&NSString::from_str(title));
@@ -343,14 +356,14 @@ impl NativeWindow {
     }
 
     pub(crate) fn set_visible(&self, webview: &wry::WebView, visible: bool) {
+        // The WKWebView itself too: one built hidden stays hidden inside a shown window.
+        if let Err(err) = webview.set_visible(visible) {
+            log::warn!("auroraview: set_visible failed: {err}");
+        }
         match self {
             NativeWindow::TopLevel { window, .. } if visible => window.makeKeyAndOrderFront(None),
             NativeWindow::TopLevel { window, .. } => window.orderOut(None),
-            NativeWindow::Child => {
-                if let Err(err) = webview.set_visible(visible) {
-                    log::warn!("auroraview: set_visible failed: {err}");
-                }
-            }
+            NativeWindow::Child => {}
         }
     }
 }

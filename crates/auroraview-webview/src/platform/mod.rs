@@ -8,8 +8,10 @@
 //!   whose running event loop services our windows) becomes the UI thread.
 //! - `wake()`: any thread; makes the UI thread call `crate::ui::process()` soon, from its
 //!   event loop (never on the caller's thread, never lost while the loop runs).
+//! - `web_context()`: the browser-data context WebViews are built with, when the platform
+//!   needs one set (Windows); `None` elsewhere.
 //! - `NativeWindow`, `create_window`, `build_webview`, `destroy`, `reparent`, and
-//!   `NativeWindow::{set_title, set_visible}`: UI thread only.
+//!   `NativeWindow::{set_title, set_visible, is_embedded}`: UI thread only.
 //!
 //! - Linux: GTK. The UI thread initialises GTK, acquires GLib's default main context and
 //!   iterates it forever; a wake is a GLib idle source on that context (thread-safe, and

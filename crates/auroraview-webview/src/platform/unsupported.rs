@@ -22,6 +22,11 @@ pub(crate) fn wake() {}
 
 pub(crate) struct NativeWindow;
 
+/// The engine's default browser-data location serves here.
+pub(crate) fn web_context() -> Option<wry::WebContext> {
+    None
+}
+
 pub(crate) fn create_window(_spec: &WebViewSpec, _view: u64) -> Result<NativeWindow, StartError> {
     Err(StartError("unsupported platform".into()))
 }
@@ -43,6 +48,10 @@ pub(crate) fn reparent(_webview: &wry::WebView, _parent: Option<u64>) -> Result<
 }
 
 impl NativeWindow {
+    pub(crate) fn is_embedded(&self) -> bool {
+        false
+    }
+
     pub(crate) fn set_title(&self, _title: &str) {}
     pub(crate) fn set_visible(&self, _webview: &wry::WebView, _visible: bool) {}
 }

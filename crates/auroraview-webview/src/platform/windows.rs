@@ -25,18 +25,25 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use windows::core::{w, HSTRING, PCWSTR};
 use windows::Win32::Foundation::{
-    HINSTANCE, HWND, LPARAM, LRESULT, RECT, RPC_E_CHANGED_MODE, WPARAM,
+    HINSTANCE, HMODULE, HWND, LPARAM, LRESULT, RECT, RPC_E_CHANGED_MODE, WPARAM,
 };
-use windows::Win32::System::LibraryLoader::GetModuleHandleW;
+use windows::Win32::Graphics::Gdi::{GetSysColorBrush, COLOR_WINDOW};
+use windows::Win32::System::LibraryLoader::{
+    GetModuleHandleExW, GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
+    GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+};
 use windows::Win32::System::Ole::OleInitialize;
 use windows::Win32::System::Threading::GetCurrentThreadId;
-use windows::Win32::UI::HiDpi::GetDpiForSystem;
+use windows::Win32::UI::HiDpi::{
+    GetDpiForSystem, SetThreadDpiAwarenessContext, DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2,
+};
 use windows::Win32::UI::WindowsAndMessaging::{
     AdjustWindowRectEx, CreateWindowExW, DefWindowProcW, DestroyWindow, DispatchMessageW,
-    GetMessageW, GetWindowThreadProcessId, IsWindow, PostMessageW, RegisterClassExW,
-    SetWindowTextW, ShowWindow, TranslateMessage, CW_USEDEFAULT, HWND_MESSAGE, MSG, SW_HIDE,
-    SW_SHOW, WINDOW_EX_STYLE, WM_APP, WM_CLOSE, WNDCLASSEXW, WS_MAXIMIZEBOX, WS_OVERLAPPED,
-    WS_OVERLAPPEDWINDOW, WS_THICKFRAME,
+    GetMessageW, GetWindowThreadProcessId, IsWindow, LoadCursorW, PostMessageW, RegisterClassExW,
+    SetWindowPos, SetWindowTextW, ShowWindow, TranslateMessage, CW_USEDEFAULT, HWND_MESSAGE,
+    IDC_ARROW, MSG, SWP_NOACTIVATE, SWP_NOZORDER, SW_HIDE, SW_SHOW, WINDOW_EX_STYLE, WM_APP,
+    WM_CLOSE, WM_DPICHANGED, WNDCLASSEXW, WS_MAXIMIZEBOX, WS_OVERLAPPED, WS_OVERLAPPEDWINDOW,
+    WS_THICKFRAME,
 };
 use wry::WebViewExtWindows;
 
@@ -64,6 +71,12 @@ pub(crate) fn start_ui_thread(
     std::thread::Builder::new()
         .name("auroraview-ui".into())
         .spawn(move || {
+            // Our own thread: per-monitor DPI awareness keeps WebView2 sharp in a
+            // DPI-unaware python.exe (a host's thread keeps the host's setting). Returns the
+            // previous context, or null on Windows before 10 1703, where the default stays.
+            // SAFETY: affects only this thread, which has no windows yet.
+            let _ =
+                unsafe { SetThreadDpiAwarenessContext(DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2) };
             if let Err(err) = enter_ui_thread() {
                 let _ = tx.send(Err(err));
                 return;
@@ -162,11 +175,28 @@ pub(crate) fn wake() {
     }
 }
 
+/// The module (this extension's DLL) that holds our window procedures. Our window classes
+/// are registered under it, so two copies of the DLL in one process each get their own.
 fn instance() -> HINSTANCE {
-    // SAFETY: NULL asks for the process's executable module, which outlives every window.
-    unsafe { GetModuleHandleW(PCWSTR::null()) }
-        .map(Into::into)
-        .unwrap_or_default()
+    static MODULE: OnceLock<isize> = OnceLock::new();
+    let raw = *MODULE.get_or_init(|| {
+        let mut module = HMODULE::default();
+        // SAFETY: FROM_ADDRESS looks up the module containing that code address;
+        // UNCHANGED_REFCOUNT takes no reference (the DLL is never unloaded while in use).
+        let found = unsafe {
+            GetModuleHandleExW(
+                GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
+                    | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                PCWSTR(wake_window_proc as *const u16),
+                &mut module,
+            )
+        };
+        if let Err(err) = found {
+            log::warn!("auroraview: cannot find this module's handle ({err}); using the process's");
+        }
+        module.0 as isize
+    });
+    HINSTANCE(raw as *mut _)
 }
 
 /// Registers our two window classes, once per process.
@@ -183,6 +213,10 @@ fn register_classes() -> Result<(), StartError> {
                     lpfnWndProc: Some(proc_),
                     hInstance: instance(),
                     lpszClassName: name,
+                    // An arrow and the window colour until WebView2 paints.
+                    // SAFETY: a system cursor and a system brush (never freed).
+                    hCursor: unsafe { LoadCursorW(None, IDC_ARROW) }.unwrap_or_default(),
+                    hbrBackground: unsafe { GetSysColorBrush(COLOR_WINDOW) },
                     ..Default::default()
                 };
                 // SAFETY: `class` is fully initialised and its strings are static.
@@ -229,6 +263,25 @@ unsafe extern "system" fn top_level_proc(
     wparam: WPARAM,
     lparam: LPARAM,
 ) -> LRESULT {
+    if msg == WM_DPICHANGED {
+        // Moved to a monitor with another scale: take the size Windows suggests (wry then
+        // follows the new client size).
+        // SAFETY: for WM_DPICHANGED, lParam points to the suggested window RECT.
+        let r = unsafe { *(lparam.0 as *const RECT) };
+        // SAFETY: our window, on its own thread.
+        let _ = unsafe {
+            SetWindowPos(
+                hwnd,
+                None,
+                r.left,
+                r.top,
+                r.right - r.left,
+                r.bottom - r.top,
+                SWP_NOZORDER | SWP_NOACTIVATE,
+            )
+        };
+        return LRESULT(0);
+    }
     if msg == WM_CLOSE {
         // The user closes the window: the runtime closes the WebView and destroys the
         // window itself (default processing would destroy it under the WebView).
@@ -286,6 +339,19 @@ fn host_window(id: u64) -> Result<Win32Window, String> {
         ));
     }
     Ok(Win32Window(handle))
+}
+
+/// WebView2 keeps its browser data in `<exe>.WebView2` beside the executable unless told
+/// otherwise, and fails to start where that folder cannot be made: any host installed under
+/// Program Files. Ours goes to `%LOCALAPPDATA%\auroraview\WebView2` (the temp folder if
+/// that variable is missing).
+pub(crate) fn web_context() -> Option<wry::WebContext> {
+    let base = std::env::var_os("LOCALAPPDATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    Some(wry::WebContext::new(Some(
+        base.join("auroraview").join("WebView2"),
+    )))
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
@@ -381,11 +447,19 @@ fn warn_if_other_thread(parent: &Win32Window) {
 /// harmless here: wry's clean-up calls on it fail quietly.
 pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
     drop(webview);
-    if let NativeWindow::TopLevel(window) = window {
-        TOP_LEVELS.with(|t| t.borrow_mut().remove(&window.0.get()));
-        // SAFETY: our window, on its own thread; the WebView in it is gone.
-        if let Err(err) = unsafe { DestroyWindow(window.hwnd()) } {
-            log::warn!("auroraview: DestroyWindow failed: {err}");
+    drop(window);
+}
+
+/// Our top-level window goes with its `NativeWindow`: after its WebView in `destroy`, or
+/// alone when building the WebView failed.
+impl Drop for NativeWindow {
+    fn drop(&mut self) {
+        if let NativeWindow::TopLevel(window) = self {
+            TOP_LEVELS.with(|t| t.borrow_mut().remove(&window.0.get()));
+            // SAFETY: our window, on its own thread; no WebView lives in it any more.
+            if let Err(err) = unsafe { DestroyWindow(window.hwnd()) } {
+                log::warn!("auroraview: DestroyWindow failed: {err}");
+            }
         }
     }
 }
@@ -401,6 +475,9 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
     if parent.is_none() {
         webview.set_visible(false).map_err(|e| e.to_string())?;
     }
+    // For an embedded WebView wry only calls SetParent; it keeps the first parent for its
+    // clean-up message at drop, which a window that is gone ignores (hosted mode: same
+    // thread, no wait). Only `bounds().size` is read below, which does not involve it.
     webview
         .reparent(target.0.get())
         .map_err(|e| format!("cannot reparent the WebView: {e}"))?;
@@ -450,6 +527,11 @@ fn parking_window() -> Result<Win32Window, String> {
 }
 
 impl NativeWindow {
+    /// Inside a host window (placing and reparenting apply), not a top-level of ours.
+    pub(crate) fn is_embedded(&self) -> bool {
+        matches!(self, NativeWindow::Child)
+    }
+
     pub(crate) fn set_title(&self, title: &str) {
         if let NativeWindow::TopLevel(window) = self {
             // SAFETY: our live window, on its own thread.

@@ -73,6 +73,10 @@ def _native_window_id(parent: Any) -> Optional[int]:
     return int(win_id())
 
 
+def _undecodable(name: str, exc: BaseException) -> str:
+    return f"the data sent to handler {name!r} cannot be decoded in Python: {exc}"
+
+
 class _Router:
     """The sink the Rust runtime calls on the WebView's handler thread."""
 
@@ -106,7 +110,12 @@ class _Router:
     ) -> None:
         assert self.core is not None
         try:
-            result = handler(from_json(data_json))
+            data = from_json(data_json)
+        except (ValueError, RecursionError) as exc:  # valid JSON Python cannot hold
+            self._reject(page, call_id, type(exc).__name__, _undecodable(name, exc))
+            return
+        try:
+            result = handler(data)
         except Exception as exc:
             # The page gets the error (its Promise rejects); the traceback is for debugging.
             logger.info("auroraview: handler %r raised", name, exc_info=True)
@@ -136,7 +145,12 @@ class _Router:
     @staticmethod
     def _deliver_event(handler: Callable[..., Any], name: str, data_json: str) -> None:
         try:
-            handler(from_json(data_json))
+            data = from_json(data_json)
+        except (ValueError, RecursionError) as exc:
+            logger.warning("auroraview: %s", _undecodable(name, exc))
+            return
+        try:
+            handler(data)
         except Exception:
             logger.warning("auroraview: handler %r raised on a page event", name, exc_info=True)
 

@@ -284,6 +284,20 @@ def test_placing_a_top_level_webview_is_ignored_with_a_warning(wv_host):
     assert wv_host.run_js(webview, "[window.innerWidth, window.innerHeight]") == before
 
 
+def test_data_nested_too_deep_for_python_rejects_the_call(wv_host):
+    webview = wv_host.open_ready(html=PAGE)
+    webview.on("h")(lambda data: "handled")
+    got = wv_host.run_js(
+        webview,
+        "(function () { let v = 1; for (let i = 0; i < 5000; i++) v = [v];"
+        " return settle(auroraview.call('h', v)); })()",
+    )
+    # Python's json refuses 5000 levels; the page hears why, the handler never runs.
+    assert got[0] == "RecursionError" and got[2] is True, got
+    assert "cannot be decoded in Python" in got[1] and "'h'" in got[1], got
+    assert wv_host.run_js(webview, "settle(auroraview.call('h', [[1]]))") == ["ok", "handled"]
+
+
 def test_payloads_over_the_limit_are_refused_both_ways(wv_host):
     webview = wv_host.open_ready(html=PAGE)
     received: list = []

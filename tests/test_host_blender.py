@@ -239,3 +239,18 @@ def test_real_bpy_unserved_call_raises_no_main_loop_error():
     assert "pump_main_thread" in r["message"], r["message"]
     assert 0.3 <= r["elapsed"] < 1.5, r
     assert r["ran"] == []  # pumping afterwards did not run the timed-out call
+
+
+@real_bpy
+def test_real_bpy_webview_panel():
+    # A real WebView (WebKitGTK, own mode) in real Blender: the page's dcc_mode calls add
+    # cubes with bpy.ops on the main thread, a background job streams progress, a handler's
+    # exception rejects its call; show() serves the main thread (nothing else would in
+    # background mode) until the page closes the WebView.
+    r = run_script("real_bpy_webview.py", timeout=90)
+    assert r["host"] == "blender" and r["background"] is True and r["mode"] == "own"
+    assert len(r["names"]) == 5 and r["all_exist"], r
+    assert r["sizes"] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert r["progress_in_order"] and r["total"] == 100
+    assert r["failed"] == ["ValueError", "bad size"]
+    assert r["handler_calls"] == 8 and r["all_on_main"]

@@ -26,6 +26,7 @@ from ._payload import from_json, to_json, utf8_safe
 from .errors import WrongThreadError
 from .utils.dcc_thread_safe import MARKER
 from .utils.thread_dispatcher import (
+    current_adapter,
     current_host,
     is_main_thread,
     run_main_loop,
@@ -71,6 +72,13 @@ def _native_window_id(parent: Any) -> Optional[int]:
             attrs = getattr(core.Qt, "WidgetAttribute", core.Qt)
             set_attribute(attrs.WA_NativeWindow)
     return int(win_id())
+
+
+def _host_loop_serves() -> bool:
+    """True if the host's own loop serves the main thread (see HostAdapter)."""
+    current_host()  # (re)detects the host
+    adapter = current_adapter()
+    return adapter is not None and adapter.host_loop_serves()
 
 
 def _undecodable(name: str, exc: BaseException) -> str:
@@ -290,11 +298,12 @@ class WebView:
     def show(self, block: Optional[bool] = None) -> None:
         """Show the window. ``block=True`` then serves the main thread until the window
         closes: our loop in own mode (dcc_mode handlers, ``run_on_main_thread``), the Qt
-        event loop in hosted mode. The default blocks only in standalone scripts (no host
-        event loop), where nothing else would serve."""
+        event loop in hosted mode. The default blocks only where no host event loop serves
+        the main thread (standalone scripts, Blender in background mode), so that something
+        does."""
         self._core.set_visible(True)
         if block is None:
-            block = self._mode == "own" and current_host() == "standalone"
+            block = self._mode == "own" and not _host_loop_serves()
         if not block:
             return
         if not is_main_thread():

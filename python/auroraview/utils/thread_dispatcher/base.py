@@ -47,6 +47,12 @@ class HostAdapter:
         effects, callable from any thread; looks at ``sys.modules`` rather than importing."""
         raise NotImplementedError
 
+    def host_loop_serves(self) -> bool:
+        """True if the host's own running loop pumps the dispatcher, with no help from the
+        script (False for standalone Python and Blender's background mode, where the script
+        must serve with ``run_main_loop()`` / ``pump_main_thread()``)."""
+        return True
+
     def is_alive(self) -> bool:
         """False once the host loop this adapter is wired to has gone (say, the Qt
         application was destroyed); the registry then selects an adapter anew."""

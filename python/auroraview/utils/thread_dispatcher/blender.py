@@ -55,6 +55,9 @@ class BlenderAdapter(HostAdapter):
         bpy.app.timers.register(self._timer, first_interval=0.0, persistent=True)
         self._timer_registered = True
 
+    def host_loop_serves(self) -> bool:
+        return not self.background
+
     def uninstall(self) -> None:
         if self._timer_registered:
             self._timer_registered = False

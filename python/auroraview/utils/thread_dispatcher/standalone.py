@@ -22,6 +22,9 @@ class StandaloneAdapter(HostAdapter):
     def detect(cls) -> bool:
         return True
 
+    def host_loop_serves(self) -> bool:
+        return False
+
     def wake(self) -> None:
         # run_main_loop() is parked in Rust and unparked by the dispatcher itself.
         pass

@@ -1,47 +1,46 @@
 //! Linux: the UI thread owns GTK and GLib's default main context for the life of the process.
 
+use super::shared::{build_failed, child_bounds, contained, spawn_ui_thread};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
 use glib::Cast;
 use gtk::prelude::*;
-use std::time::Duration;
 use wry::WebViewBuilderExtUnix;
 
 /// Starts the UI thread; `on_start` runs on it once GTK is up, before any command.
 pub(crate) fn start_ui_thread(
     on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
-    let (tx, rx) = crossbeam_channel::bounded::<Result<(), StartError>>(1);
-    std::thread::Builder::new()
-        .name("auroraview-ui".into())
-        .spawn(move || {
-            if let Err(err) = gtk::init() {
-                let _ = tx.send(Err(StartError(format!(
+    spawn_ui_thread(
+        || {
+            gtk::init().map_err(|err| {
+                StartError(format!(
                     "cannot initialise GTK ({err}): is there a display (DISPLAY / \
                      WAYLAND_DISPLAY)? Under CI, run inside Xvfb"
-                ))));
-                return;
-            }
+                ))
+            })?;
             let context = glib::MainContext::default();
-            let Ok(_owner) = context.acquire() else {
-                let _ = tx.send(Err(StartError(
+            let owner = context.acquire().map_err(|_| {
+                StartError(
                     "GLib's default main context is owned by another thread (a Qt application \
                      running on the GLib event dispatcher?): this process cannot run the \
                      WebView on its own UI thread; use the hosted mode"
                         .into(),
-                )));
-                return;
-            };
-            on_start(ThreadKey::current());
-            let _ = tx.send(Ok(()));
+                )
+            })?;
+            // This thread owns the context for the life of the process: never released.
+            std::mem::forget(owner);
+            Ok(())
+        },
+        on_start,
+        || {
+            let context = glib::MainContext::default();
             loop {
                 context.iteration(true);
             }
-        })
-        .map_err(|e| StartError(format!("cannot spawn the UI thread: {e}")))?;
-    rx.recv_timeout(Duration::from_secs(30))
-        .unwrap_or_else(|_| Err(StartError("the UI thread did not start within 30 s".into())))
+        },
+    )
 }
 
 /// Hosted mode: the calling thread (the host's main thread, whose event loop already
@@ -79,7 +78,7 @@ fn quiet_foreign_window_noise() {
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.
 pub(crate) fn wake() {
     glib::idle_add_full(glib::Priority::DEFAULT, || {
-        crate::ui::process();
+        contained("a UI pass", crate::ui::process);
         glib::ControlFlow::Break
     });
 }
@@ -139,10 +138,9 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    let failed = |e: wry::Error| StartError(format!("cannot create the WebView: {e}"));
     match (window, spec.parent) {
         (NativeWindow::TopLevel { container, .. }, _) => {
-            builder.build_gtk(container).map_err(failed)
+            builder.build_gtk(container).map_err(build_failed)
         }
         (NativeWindow::Child, Some(xid)) => {
             if !x11_window_exists(xid) {
@@ -155,26 +153,23 @@ pub(crate) fn build_webview(
             // which ends the process (the host's, inside a DCC).
             gtk::gdk::error_trap_push();
             let built = builder
-                .with_bounds(wry::Rect {
-                    position: wry::dpi::LogicalPosition::new(0, 0).into(),
-                    size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
-                })
+                .with_bounds(child_bounds(spec))
                 .build_as_child(&XlibParent(xid));
             if let Some(display) = gtk::gdk::Display::default() {
                 display.flush();
             }
             match (gtk::gdk::error_trap_pop(), built) {
-                (0, built) => built.map_err(failed),
+                (0, built) => built.map_err(build_failed),
                 (code, Ok(webview)) => {
                     destroy(webview, NativeWindow::Child);
                     Err(StartError(format!(
                         "X error {code} while embedding in parent {xid:#x}"
                     )))
                 }
-                (_, Err(e)) => Err(failed(e)),
+                (_, Err(e)) => Err(build_failed(e)),
             }
         }
-        (NativeWindow::Child, None) => Err(failed(wry::Error::UnsupportedWindowHandle)),
+        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 

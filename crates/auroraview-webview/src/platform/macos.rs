@@ -6,6 +6,7 @@
 //! queued on the main dispatch queue, which the host's running loop drains. Every other item
 //! here runs on the main thread, from such a wake or from an AppKit callback.
 
+use super::shared::{build_failed, child_bounds, contained};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
@@ -83,14 +84,6 @@ fn on_main_queue(work: extern "C" fn(*mut c_void), arg: u64) {
             std::ptr::without_provenance_mut(arg as usize),
             work,
         )
-    }
-}
-
-/// A panic must not unwind out of a function that C code called (that aborts the process,
-/// the host's): log it instead.
-fn contained(what: &str, f: impl FnOnce()) {
-    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
-        log::error!("auroraview: {what} panicked; the panic was contained");
     }
 }
 
@@ -251,27 +244,23 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    let failed = |e: wry::Error| StartError(format!("cannot create the WebView: {e}"));
     match (window, spec.parent) {
         (NativeWindow::TopLevel { window, .. }, _) => {
             // wry's `build` puts the WebView in the view's window, as its new content view.
             let content = window
                 .contentView()
                 .ok_or_else(|| StartError("the new window has no content view".into()))?;
-            builder.build(&AppKitView(content)).map_err(failed)
+            builder.build(&AppKitView(content)).map_err(build_failed)
         }
         (NativeWindow::Child, Some(handle)) => {
             let mtm = main_thread().map_err(StartError)?;
             let parent = host_view(handle, mtm).map_err(StartError)?;
             builder
-                .with_bounds(wry::Rect {
-                    position: wry::dpi::LogicalPosition::new(0, 0).into(),
-                    size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
-                })
+                .with_bounds(child_bounds(spec))
                 .build_as_child(&AppKitView(parent))
-                .map_err(failed)
+                .map_err(build_failed)
         }
-        (NativeWindow::Child, None) => Err(failed(wry::Error::UnsupportedWindowHandle)),
+        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 

@@ -23,6 +23,9 @@
 //!
 //! Windows and macOS code is type-checked here (scripts/check-cross.sh) but only Linux runs.
 
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+mod shared;
+
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]

@@ -14,6 +14,7 @@
 //! Nothing here waits or runs Python. This code is type-checked by scripts/check-cross.sh;
 //! it has not been run on Windows yet.
 
+use super::shared::{build_failed, child_bounds, contained, spawn_ui_thread};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
@@ -67,27 +68,19 @@ thread_local! {
 pub(crate) fn start_ui_thread(
     on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
-    let (tx, rx) = crossbeam_channel::bounded::<Result<(), StartError>>(1);
-    std::thread::Builder::new()
-        .name("auroraview-ui".into())
-        .spawn(move || {
+    spawn_ui_thread(
+        || {
             // Our own thread: per-monitor DPI awareness keeps WebView2 sharp in a
             // DPI-unaware python.exe (a host's thread keeps the host's setting). Returns the
             // previous context, or null on Windows before 10 1703, where the default stays.
             // SAFETY: affects only this thread, which has no windows yet.
             let _ =
                 unsafe { SetThreadDpiAwarenessContext(DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2) };
-            if let Err(err) = enter_ui_thread() {
-                let _ = tx.send(Err(err));
-                return;
-            }
-            on_start(ThreadKey::current());
-            let _ = tx.send(Ok(()));
-            pump_forever();
-        })
-        .map_err(|e| StartError(format!("cannot spawn the UI thread: {e}")))?;
-    rx.recv_timeout(Duration::from_secs(30))
-        .unwrap_or_else(|_| Err(StartError("the UI thread did not start within 30 s".into())))
+            enter_ui_thread()
+        },
+        on_start,
+        pump_forever,
+    )
 }
 
 /// Hosted mode: the calling thread (the host's main thread, whose running event loop
@@ -234,14 +227,6 @@ fn register_classes() -> Result<(), StartError> {
 }
 
 type WndProc = unsafe extern "system" fn(HWND, u32, WPARAM, LPARAM) -> LRESULT;
-
-/// A panic must not unwind out of a window procedure (that aborts the process, the host's):
-/// log it instead.
-fn contained(what: &str, f: impl FnOnce()) {
-    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
-        log::error!("auroraview: {what} panicked; the panic was contained");
-    }
-}
 
 unsafe extern "system" fn wake_window_proc(
     hwnd: HWND,
@@ -403,22 +388,18 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    let failed = |e: wry::Error| StartError(format!("cannot create the WebView: {e}"));
     match (window, spec.parent) {
         // wry fills the window's client area and follows its size.
-        (NativeWindow::TopLevel(window), _) => builder.build(window).map_err(failed),
+        (NativeWindow::TopLevel(window), _) => builder.build(window).map_err(build_failed),
         (NativeWindow::Child, Some(id)) => {
             let parent = host_window(id).map_err(StartError)?;
             warn_if_other_thread(&parent);
             builder
-                .with_bounds(wry::Rect {
-                    position: wry::dpi::LogicalPosition::new(0, 0).into(),
-                    size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),
-                })
+                .with_bounds(child_bounds(spec))
                 .build_as_child(&parent)
-                .map_err(failed)
+                .map_err(build_failed)
         }
-        (NativeWindow::Child, None) => Err(failed(wry::Error::UnsupportedWindowHandle)),
+        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 

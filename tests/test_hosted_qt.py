@@ -40,9 +40,16 @@ def test_host_keeps_ticking_while_threads_flood_the_page():
     assert r["total"] == 8000 and r["out_of_order"] == 0  # counted in the page
     assert r["calls_ok"] is True and r["calls_done"] == [1000]
     assert r["echo_on_main"] is False  # plain handlers run on the handler thread
-    print(f"heartbeat gaps: p50 {r['gap_p50_ms']:.2f} ms, max {r['gap_max_ms']:.2f} ms")
-    # A 1 ms heartbeat: no stall above a few ms (generous bound for a loaded 2-core VM).
-    assert r["gap_max_ms"] < 25
+    print(
+        f"heartbeat gaps over {r['beats']} beats: p50 {r['gap_p50_ms']:.2f} ms, "
+        f"p90 {r['gap_p90_ms']:.2f} ms, max {r['gap_max_ms']:.2f} ms"
+    )
+    # A 1 ms heartbeat keeps ticking: nine beats in ten within a few ms. The single largest
+    # gap (one sample of ~40, usually 4-10 ms here) is at the mercy of the VM's scheduler and
+    # the GIL shared with eight flooding threads; it only has to show that nothing blocked
+    # the main thread (a UI pass waiting on Python or the host would take far longer).
+    assert r["gap_p50_ms"] < 2 and r["gap_p90_ms"] < 5, r
+    assert r["gap_max_ms"] < 50, r
 
 
 def test_docked_panel_renders_resizes_redocks_and_closes_with_work_pending(tmp_path):

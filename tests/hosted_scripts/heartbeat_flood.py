@@ -83,6 +83,7 @@ result(
     beats=len(window),
     gap_p50_ms=gaps[len(gaps) // 2],
     gap_p99_ms=gaps[int(len(gaps) * 0.99)],
+    gap_p90_ms=gaps[int(len(gaps) * 0.9)],
     gap_max_ms=gaps[-1],
 )
 wv.close()

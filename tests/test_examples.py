@@ -7,6 +7,7 @@ event loop with the xcb platform (the rest of the suite runs Qt with ``QT_NO_GLI
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -67,3 +68,12 @@ def test_qt_docked_panel():
     assert "qt_docked_panel: OK" in out
     assert "panel mode: hosted; dispatcher: qt" in out
     assert "after float/re-dock the page still says '2 items'" in out
+
+
+@needs_display
+@pytest.mark.skipif(importlib.util.find_spec("bpy") is None, reason="bpy not installed")
+def test_blender_panel():
+    out = run_example("blender_panel.py", "--auto")
+    assert "blender_panel: OK" in out
+    # Blender's default scene (cube, light, camera) plus the cube and monkey the page added.
+    assert "objects in the page: 5; baked: {'meshes': 3}" in out

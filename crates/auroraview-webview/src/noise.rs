@@ -1,9 +1,10 @@
 //! A limit on the warnings one page can cause (malformed or unauthenticated IPC messages,
 //! its script errors), so that a broken or hostile page cannot flood the host's log.
 //!
-//! Per WebView: at most [`MAX_PER_WINDOW`] such warnings in any [`WINDOW`]; the rest are
-//! counted, and the count is reported with the next warning logged (or when the WebView
-//! closes). Nothing here touches the page or the messages themselves: they are ignored
+//! Per WebView: at most [`MAX_PER_WINDOW`] such warnings per [`WINDOW`], a window opening
+//! with the first warning after the previous one ended (fixed windows: up to twice the
+//! limit can be logged close together, across a window's end); the rest are counted, and
+//! the count is reported with the next warning logged (or when the WebView closes). Nothing here touches the page or the messages themselves: they are ignored
 //! either way; only the logging is limited. Plain data, UI thread only.
 
 use std::time::{Duration, Instant};

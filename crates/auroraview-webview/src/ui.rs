@@ -106,8 +106,32 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
     });
 }
 
-/// A wake arrived: run one pass.
+/// Runs `f`, logging a panic instead of letting it unwind into the toolkit's C code that
+/// called us (which would abort the process: the host's, inside a DCC). The UI state stays
+/// usable: its RefCell borrow ends with the unwinding.
+fn contained<R>(what: &str, f: impl FnOnce() -> R) -> Option<R> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            log::error!(
+                "auroraview: {what} panicked (a bug in auroraview); the panic was contained"
+            );
+            None
+        }
+    }
+}
+
+/// A wake arrived: run one pass. Entry point from the platform's event loop.
 pub(crate) fn process() {
+    if contained("a UI pass", process_inner).is_none() {
+        // Commands still queued would wait for a wake their pushers will not send (the
+        // pass had claimed it): ask for another pass. Those the failed pass had taken are
+        // lost; their waits end by their timeouts or the WebView's close.
+        platform::wake();
+    }
+}
+
+fn process_inner() {
     STATE.with(|cell| {
         let Ok(mut guard) = cell.try_borrow_mut() else {
             // Re-entered from inside a pass (a nested main loop while a WebView is built or
@@ -126,8 +150,13 @@ pub(crate) fn process() {
     });
 }
 
-/// A WebView callback reported something.
+/// A WebView callback reported something. Entry point from wry's and the platform's
+/// callbacks (page messages come from the page: no input may panic across them).
 pub(crate) fn event(ev: UiEvent) {
+    contained("a WebView event", || event_inner(ev));
+}
+
+fn event_inner(ev: UiEvent) {
     STATE.with(|cell| match cell.try_borrow_mut() {
         Ok(mut guard) => {
             if let Some(state) = guard.as_mut() {

@@ -1,6 +1,6 @@
 //! Linux: the UI thread owns GTK and GLib's default main context for the life of the process.
 
-use super::shared::{build_failed, child_bounds, contained, spawn_ui_thread};
+use super::shared::{build_failed, child_bounds, spawn_ui_thread};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
@@ -20,21 +20,21 @@ pub(crate) fn start_ui_thread(
                      WAYLAND_DISPLAY)? Under CI, run inside Xvfb"
                 ))
             })?;
-            let context = glib::MainContext::default();
-            let owner = context.acquire().map_err(|_| {
+            // The thread owns the context for the life of the process (leaked, so the
+            // ownership guard can live as long).
+            let context: &'static glib::MainContext =
+                Box::leak(Box::new(glib::MainContext::default()));
+            context.acquire().map_err(|_| {
                 StartError(
                     "GLib's default main context is owned by another thread (a Qt application \
                      running on the GLib event dispatcher?): this process cannot run the \
                      WebView on its own UI thread; use the hosted mode"
                         .into(),
                 )
-            })?;
-            // This thread owns the context for the life of the process: never released.
-            std::mem::forget(owner);
-            Ok(())
+            })
         },
         on_start,
-        || {
+        |_owner| {
             let context = glib::MainContext::default();
             loop {
                 context.iteration(true);
@@ -78,7 +78,7 @@ fn quiet_foreign_window_noise() {
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.
 pub(crate) fn wake() {
     glib::idle_add_full(glib::Priority::DEFAULT, || {
-        contained("a UI pass", crate::ui::process);
+        crate::ui::process();
         glib::ControlFlow::Break
     });
 }

@@ -6,7 +6,7 @@
 //! queued on the main dispatch queue, which the host's running loop drains. Every other item
 //! here runs on the main thread, from such a wake or from an AppKit callback.
 
-use super::shared::{build_failed, child_bounds, contained};
+use super::shared::{build_failed, child_bounds};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
@@ -88,14 +88,12 @@ fn on_main_queue(work: extern "C" fn(*mut c_void), arg: u64) {
 }
 
 extern "C" fn run_pass(_: *mut c_void) {
-    contained("a UI pass", crate::ui::process);
+    crate::ui::process();
 }
 
 extern "C" fn report_close(view: *mut c_void) {
     let view = view.addr() as u64;
-    contained("a window close", || {
-        crate::ui::event(crate::ui::UiEvent::CloseRequested { view })
-    });
+    crate::ui::event(crate::ui::UiEvent::CloseRequested { view });
 }
 
 /// Asks the main thread to run a pass. Any thread; one queued call per wake.

@@ -14,7 +14,7 @@
 //! Nothing here waits or runs Python. This code is type-checked by scripts/check-cross.sh;
 //! it has not been run on Windows yet.
 
-use super::shared::{build_failed, child_bounds, contained, spawn_ui_thread};
+use super::shared::{build_failed, child_bounds, spawn_ui_thread};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
@@ -79,7 +79,7 @@ pub(crate) fn start_ui_thread(
             enter_ui_thread()
         },
         on_start,
-        pump_forever,
+        |()| pump_forever(),
     )
 }
 
@@ -235,7 +235,7 @@ unsafe extern "system" fn wake_window_proc(
     lparam: LPARAM,
 ) -> LRESULT {
     if msg == WM_WAKE {
-        contained("a UI pass", crate::ui::process);
+        crate::ui::process();
         return LRESULT(0);
     }
     // SAFETY: the arguments are the ones Windows passed to this window procedure.
@@ -272,9 +272,7 @@ unsafe extern "system" fn top_level_proc(
         // window itself (default processing would destroy it under the WebView).
         let view = TOP_LEVELS.with(|t| t.borrow().get(&(hwnd.0 as isize)).copied());
         if let Some(view) = view {
-            contained("a window close", || {
-                crate::ui::event(crate::ui::UiEvent::CloseRequested { view })
-            });
+            crate::ui::event(crate::ui::UiEvent::CloseRequested { view });
             return LRESULT(0);
         }
     }

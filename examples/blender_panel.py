@@ -90,9 +90,11 @@ def main(auto: bool) -> int:
         webview.close()
 
     webview.emit("start", auto)  # held until the page's bridge is ready
+    safety_net = threading.Timer(30.0, webview.close)  # never hang a scripted run
     if auto:
-        threading.Timer(30.0, webview.close).start()  # never hang a scripted run
+        safety_net.start()
     webview.show()  # background mode: serves the main thread until the panel closes
+    safety_net.cancel()
     if not auto:
         return 0
     ok = outcome.get("baked", {}).get("meshes", 0) >= 2 and outcome.get("bar") == 100

@@ -44,11 +44,13 @@ def test_host_keeps_ticking_while_threads_flood_the_page():
         f"heartbeat gaps over {r['beats']} beats: p50 {r['gap_p50_ms']:.2f} ms, "
         f"p90 {r['gap_p90_ms']:.2f} ms, max {r['gap_max_ms']:.2f} ms"
     )
-    # A 1 ms heartbeat keeps ticking: nine beats in ten within a few ms. The single largest
-    # gap (one sample of ~40, usually 4-10 ms here) is at the mercy of the VM's scheduler and
-    # the GIL shared with eight flooding threads; it only has to show that nothing blocked
-    # the main thread (a UI pass waiting on Python or the host would take far longer).
-    assert r["gap_p50_ms"] < 2 and r["gap_p90_ms"] < 5, r
+    # The 1 ms heartbeat keeps ticking through the flood: most beats on time (p50 is the
+    # timer's own period), nine in ten within 10 ms. The single largest gap (one sample of
+    # ~40, 4-20 ms here, idle) is at the mercy of the VM's scheduler and the GIL shared with
+    # eight flooding threads; it only has to show that nothing blocked the main thread (a UI
+    # pass waiting on Python or the host would take far longer). Measured figures: printed.
+    assert r["beats"] >= 20, r
+    assert r["gap_p50_ms"] < 2 and r["gap_p90_ms"] < 10, r
     assert r["gap_max_ms"] < 50, r
 
 

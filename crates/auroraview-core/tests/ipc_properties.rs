@@ -108,6 +108,59 @@ proptest! {
     }
 
     #[test]
+    fn authenticated_envelopes_with_any_fields_parse_or_say_what_is_wrong(
+        t in prop_oneof![
+            Just("init".to_string()), Just("ready".to_string()), Just("call".to_string()),
+            Just("emit".to_string()), Just("eval".to_string()), Just("log".to_string()),
+            any::<String>(),
+        ],
+        fields in prop::collection::btree_map(
+            prop_oneof![
+                Just("id".to_string()), Just("name".to_string()), Just("data".to_string()),
+                Just("ok".to_string()), Just("value".to_string()), Just("error".to_string()),
+                Just("message".to_string()),
+            ],
+            prop_oneof![
+                json_value(),
+                (0u64..(1 << 53)).prop_map(|n| json!(n)),
+                any::<bool>().prop_map(Value::Bool),
+            ],
+            0..7,
+        ),
+    ) {
+        let mut envelope = serde_json::Map::new();
+        envelope.insert("k".into(), json!(TOKEN));
+        envelope.insert("t".into(), json!(t));
+        envelope.extend(fields.clone());
+        let parsed = parse_inbound(&Value::Object(envelope).to_string(), TOKEN);
+        let known = ["init", "ready", "call", "emit", "eval", "log"].contains(&t.as_str());
+        match parsed {
+            // The token is right: never refused as unauthenticated.
+            Err(ParseError::BadToken) => prop_assert!(false, "token refused for {t:?}"),
+            Err(ParseError::TooLarge(_)) => prop_assert!(false, "small message refused"),
+            // Refused with a reason: an unknown type, a missing field, a field of the wrong type.
+            Err(ParseError::Malformed(why)) => prop_assert!(!why.is_empty()),
+            Ok(message) => {
+                prop_assert!(known, "unknown type {t:?} accepted");
+                match message {
+                    Inbound::Call { id, name, .. } => {
+                        prop_assert_eq!(fields.get("id"), Some(&json!(id)));
+                        prop_assert_eq!(fields.get("name"), Some(&json!(name)));
+                    }
+                    Inbound::Emit { name, .. } => {
+                        prop_assert_eq!(fields.get("name"), Some(&json!(name)));
+                    }
+                    Inbound::EvalResult { id, outcome } => {
+                        prop_assert_eq!(fields.get("id"), Some(&json!(id)));
+                        prop_assert_eq!(fields.get("ok"), Some(&json!(outcome.is_ok())));
+                    }
+                    Inbound::Init | Inbound::Ready | Inbound::Log { .. } => {}
+                }
+            }
+        }
+    }
+
+    #[test]
     fn what_the_bridge_sends_comes_back((sent, want) in bridge_message()) {
         let got = parse_inbound(&sent.to_string(), TOKEN);
         prop_assert!(matches!(&got, Ok(m) if same_message(m, &want)), "{got:?} != {want:?}");

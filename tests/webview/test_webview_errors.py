@@ -318,6 +318,34 @@ def test_data_nested_too_deep_for_python_rejects_the_call(wv_host):
     assert ran == [1]
 
 
+def test_a_page_call_can_stop_waiting_after_timeout_ms(wv_host):
+    webview = wv_host.open_ready(html=PAGE)
+    release = threading.Event()
+    ran: list = []
+
+    def slow(data):
+        release.wait(10)
+        ran.append(data)
+        return "late"
+
+    webview.on("slow")(slow)
+    webview.on("fast")(lambda data: data)
+    t0 = time.monotonic()
+    got = wv_host.run_js(webview, "settle(auroraview.call('slow', 1, {timeoutMs: 100}))")
+    waited = time.monotonic() - t0
+    assert got == ["TimeoutError", "auroraview.call('slow') got no answer within 100 ms", True]
+    assert waited < 5 and ran == []  # the page stopped waiting; the handler is still busy
+    release.set()
+    assert wv_host.serve_until(lambda: ran == [1], 5)  # it finished; its answer is dropped
+    assert wv_host.run_js(webview, "settle(auroraview.call('fast', 2))") == ["ok", 2]
+    # An answer in time settles as usual and cancels the timer.
+    got = wv_host.run_js(webview, "settle(auroraview.call('fast', 3, {timeoutMs: 5000}))")
+    assert got == ["ok", 3]
+    for bad in ("-1", "0", "'soon'", "Infinity"):
+        got = wv_host.run_js(webview, f"settle(auroraview.call('fast', 4, {{timeoutMs: {bad}}}))")
+        assert got[0] == "TypeError" and "timeoutMs" in got[1], (bad, got)
+
+
 def test_payloads_over_the_limit_are_refused_both_ways(wv_host):
     webview = wv_host.open_ready(html=PAGE)
     received: list = []

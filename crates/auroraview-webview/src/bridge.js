@@ -71,10 +71,17 @@
     try { send({ t: "log", message: text }); } catch (_) { /* ignore */ }
   }
 
-  function call(name, data) {
+  function call(name, data, options) {
     return new Promise(function (resolve, reject) {
       if (typeof name !== "string" || name === "") {
         reject(new TypeError("auroraview.call: the handler name must be a non-empty string"));
+        return;
+      }
+      var timeoutMs = options == null ? undefined : options.timeoutMs;
+      if (timeoutMs !== undefined &&
+          !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < Infinity)) {
+        reject(new TypeError("auroraview.call('" + name +
+          "'): timeoutMs must be a positive number of milliseconds"));
         return;
       }
       var id = nextId++;
@@ -86,14 +93,27 @@
         reject(err);
         return;
       }
-      pending.set(id, { resolve: resolve, reject: reject, name: name });
+      var entry = { resolve: resolve, reject: reject, name: name, timer: null };
+      pending.set(id, entry);
+      if (timeoutMs !== undefined) {
+        // The page stops waiting; the handler still runs, and its late answer is dropped.
+        entry.timer = setTimeout(function () {
+          if (pending.get(id) !== entry) return;
+          pending.delete(id);
+          var err = new Error("auroraview.call('" + name + "') got no answer within " +
+            timeoutMs + " ms");
+          err.name = "TimeoutError";
+          reject(err);
+        }, timeoutMs);
+      }
     });
   }
 
   function settle(id, ok, payload) {
     var entry = pending.get(id);
-    if (!entry) return;
+    if (!entry) return; // unknown, or the caller stopped waiting (timeoutMs)
     pending.delete(id);
+    if (entry.timer !== null) clearTimeout(entry.timer);
     if (ok) {
       entry.resolve(payload);
     } else {

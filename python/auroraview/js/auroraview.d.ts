@@ -12,15 +12,25 @@ export interface AuroraViewError extends Error {
   message: string;
 }
 
+/** Options of `auroraview.call`. */
+export interface CallOptions {
+  /**
+   * Stop waiting after this many milliseconds: the Promise rejects with an Error named
+   * `TimeoutError`. The handler still runs; its late answer is dropped. Default: no limit
+   * (a handler may legitimately take long, an export say).
+   */
+  timeoutMs?: number;
+}
+
 export interface AuroraViewBridge {
   /**
    * Call the Python handler registered with `@webview.on(name)`. Resolves with its return
    * value (JSON), rejects with its exception (`name` = the Python type), with
    * "no handler named ..." (`LookupError`), with a `RangeError` for payloads over the size
-   * limit, or with an Error when the page unloads first. Calls made before the host is
-   * connected are queued, not lost.
+   * limit, with a `TimeoutError` after `options.timeoutMs`, or with an Error when the page
+   * unloads first. Calls made before the host is connected are queued, not lost.
    */
-  call<T = unknown>(name: string, data?: unknown): Promise<T>;
+  call<T = unknown>(name: string, data?: unknown, options?: CallOptions): Promise<T>;
 
   /** Listen to `webview.emit(name, data)` from Python. Returns an unsubscribe function. */
   on<T = unknown>(event: string, listener: (data: T) => void): () => void;

@@ -175,8 +175,7 @@ def test_shutdown_unregisters_the_timer(blender):
 
 
 def test_work_is_cut_into_short_slices(blender):
-    loop = blender.fake.loop
-    check_work_is_sliced(blender, lambda: loop.longest_callback, loop.reset_longest_callback)
+    check_work_is_sliced(blender, blender.fake.loop)
 
 
 def test_timer_survives_loading_a_file(blender):

@@ -156,8 +156,7 @@ def test_first_use_from_a_worker_thread(houdini):
 
 
 def test_work_is_cut_into_short_slices(fast_houdini):
-    loop = fast_houdini.fake.loop
-    check_work_is_sliced(fast_houdini, lambda: loop.longest_callback, loop.reset_longest_callback)
+    check_work_is_sliced(fast_houdini, fast_houdini.fake.loop)
 
 
 def test_round_trip_on_a_slow_loop_costs_about_one_tick(slow_houdini):

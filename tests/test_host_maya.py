@@ -125,9 +125,7 @@ def test_first_use_from_a_worker_thread(maya):
 
 
 def test_work_is_cut_into_short_slices(maya):
-    check_work_is_sliced(
-        maya, lambda: maya.fake.loop.longest_callback, maya.fake.loop.reset_longest_callback
-    )
+    check_work_is_sliced(maya, maya.fake.loop)
 
 
 def test_workers_build_a_scene_through_the_dispatcher(maya):

@@ -132,8 +132,7 @@ def test_first_use_from_a_worker_thread(nuke):
 
 
 def test_work_is_cut_into_short_slices(nuke):
-    loop = nuke.fake.loop
-    check_work_is_sliced(nuke, lambda: loop.longest_callback, loop.reset_longest_callback)
+    check_work_is_sliced(nuke, nuke.fake.loop)
 
 
 def test_arguments_reach_the_function_intact(nuke):

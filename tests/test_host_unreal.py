@@ -170,8 +170,7 @@ def test_first_use_from_a_worker_thread(unreal):
 
 
 def test_work_is_cut_into_short_slices(unreal):
-    loop = unreal.fake.loop
-    check_work_is_sliced(unreal, lambda: loop.longest_callback, loop.reset_longest_callback)
+    check_work_is_sliced(unreal, unreal.fake.loop)
 
 
 def test_throttled_idle_editor_still_serves_calls(idle_unreal):

@@ -70,8 +70,8 @@ class MainLoop:
         self.errors: list[BaseException] = []
         #: Main-thread-only APIs called from other threads: (api, thread ident).
         self.violations: list[tuple[str, int]] = []
-        #: The longest time one callable kept the loop busy (seconds), and its name.
-        self.longest_callback: tuple[float, str] = (0.0, "")
+        #: How many callables the loop has started (each host callback, timer, idle event).
+        self.callbacks_started = 0
         self._incoming: queue.SimpleQueue = queue.SimpleQueue()
         self._wake = threading.Event()
         self._idle: collections.deque = collections.deque()
@@ -266,7 +266,7 @@ class MainLoop:
                 )
 
     def _invoke(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-        start = time.perf_counter()
+        self.callbacks_started += 1
         try:
             if isinstance(fn, str):  # hosts also accept a string of Python code
                 exec(fn, sys.modules["__main__"].__dict__)
@@ -277,10 +277,3 @@ class MainLoop:
             self.errors.append(exc)
             traceback.print_exc(file=sys.stderr)
             return None
-        finally:
-            took = time.perf_counter() - start
-            if took > self.longest_callback[0]:
-                self.longest_callback = (took, getattr(fn, "__qualname__", repr(fn)))
-
-    def reset_longest_callback(self) -> None:
-        self.longest_callback = (0.0, "")

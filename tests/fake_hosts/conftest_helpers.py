@@ -9,6 +9,7 @@ it against the main thread's, and checks values, order and counts.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib
 import json
@@ -538,24 +539,26 @@ def run_script(script: str, *args: str, env: Optional[dict] = None, timeout: flo
     return json.loads(lines[-1][len("RESULT ") :])
 
 
-def check_work_is_sliced(
-    host: Host, longest_callback: Callable[[], tuple], reset: Callable[[], None]
-) -> None:
-    """200 posted tasks of ~1 ms each: the host's main loop is never held by one of our
-    callbacks for longer than a frame (~16 ms): the work is cut into budgeted slices."""
+def check_work_is_sliced(host: Host, loop: Any) -> None:
+    """200 posted tasks of at least 1 ms each (they sleep): the host's main loop runs them in
+    many short callbacks, not one long one. Counted, not timed: the dispatcher's pump stops
+    once its 4 ms budget is spent, so one host callback runs at most 5 such tasks, however
+    the VM schedules threads (wall-clock times here include waits for the GIL)."""
     warm_up(host)
     ran: list = []
-    reset()
     join_all(
         start_threads(
             lambda _: [
-                utils.run_on_main_thread(lambda i=i: (time.sleep(0.001), ran.append(i)))
+                utils.run_on_main_thread(
+                    lambda i=i: (time.sleep(0.001), ran.append((i, loop.callbacks_started)))
+                )
                 for i in range(200)
             ],
             1,
         )
     )
     host.serve_until(lambda: len(ran) == 200, 10 + 200 * host.latency)
-    assert ran == list(range(200))
-    took, name = longest_callback()
-    assert took < 0.016, f"{name} held the host loop for {took * 1000:.1f} ms"
+    assert [i for i, _ in ran] == list(range(200))
+    per_callback = collections.Counter(callback for _, callback in ran)
+    assert max(per_callback.values()) <= 5, per_callback.most_common(3)
+    assert len(per_callback) >= 40

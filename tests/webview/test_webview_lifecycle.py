@@ -326,7 +326,8 @@ def test_main_thread_waits_on_page_while_page_waits_on_main_thread(wv_host, styl
         f"{waited:.3f} s with {outcome!r}"
     )
     if wv_host.mode == "hosted":
-        assert isinstance(outcome, WrongThreadError) and waited < 0.1, (outcome, waited)
+        # At once: well before the 400 ms the wait was given.
+        assert isinstance(outcome, WrongThreadError) and waited < 0.3, (outcome, waited)
         webview.eval_js("auroraview.call('double', 21).then(v => (window.doubled = v))")
     else:
         assert outcome == 42 or isinstance(outcome, EvalTimeoutError), outcome

@@ -91,6 +91,8 @@ thread_local! {
         const { ManuallyDrop::new(RefCell::new(None)) };
     static DEFERRED: RefCell<Vec<UiEvent>> = const { RefCell::new(Vec::new()) };
     static MISSED_WAKE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Passes that panicked in a row (see `process`).
+    static FAILED_PASSES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Installs the runtime's state on the (current) UI thread.
@@ -123,10 +125,15 @@ fn contained<R>(what: &str, f: impl FnOnce() -> R) -> Option<R> {
 
 /// A wake arrived: run one pass. Entry point from the platform's event loop.
 pub(crate) fn process() {
-    if contained("a UI pass", process_inner).is_none() {
-        // Commands still queued would wait for a wake their pushers will not send (the
-        // pass had claimed it): ask for another pass. Those the failed pass had taken are
-        // lost; their waits end by their timeouts or the WebView's close.
+    if contained("a UI pass", process_inner).is_some() {
+        FAILED_PASSES.with(|f| f.set(0));
+        return;
+    }
+    // Commands still queued would wait for a wake their pushers will not send (the pass had
+    // claimed it): ask for another pass. Those the failed pass had taken are lost; their
+    // waits end by their timeouts or the WebView's close. A pass that keeps failing is not
+    // retried in a loop: the next command pushed wakes it again.
+    if FAILED_PASSES.with(|f| f.replace(f.get() + 1)) < 3 {
         platform::wake();
     }
 }

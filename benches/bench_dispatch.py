@@ -613,32 +613,55 @@ def build_cases(args: argparse.Namespace) -> list[Case]:
     return cases
 
 
-def print_dense(cases: list[Case], placements: list[str]) -> dict[tuple[str, str], float]:
-    """Back-to-back round trips, one column group per placement. Returns p50 by case."""
-    p50: dict[tuple[str, str], float] = {}
-    scenarios = list(dict.fromkeys(c.scenario for c in cases if c.kind == "dense"))
+def print_grid(
+    cases: list[Case],
+    placements: list[str],
+    kind: str,
+    columns: list[tuple[str, int]],
+    cell: Callable[[Case], str],
+    key_field: str,
+) -> dict[tuple[str, str], float]:
+    """One row per scenario of ``kind``, one column group per placement (``columns``: name and
+    width of each column, ``cell`` renders a group). Returns the median of ``key_field``."""
+    out: dict[tuple[str, str], float] = {}
+    scenarios = list(dict.fromkeys(c.scenario for c in cases if c.kind == kind))
     if not scenarios:
-        return p50
-    by = {(c.scenario, c.placement): c for c in cases if c.kind == "dense"}
-    print("\nRound trip worker -> main -> result, back-to-back calls, microseconds")
-    groups = "".join(f" | {pl:^33}" for pl in placements)
-    print(f"{'':<44}{groups}")
-    cols = "".join(f" | {'p50':>6} {'p99':>7} {'mean':>6} {'p50 range':>11}" for _ in placements)
-    print(f"{'scenario':<44}{cols}")
-    print("-" * (44 + 36 * len(placements)))
+        return out
+    by = {(c.scenario, c.placement): c for c in cases if c.kind == kind}
+    group = sum(w for _, w in columns) + len(columns) - 1
+    print(f"{'':<44}" + "".join(f" | {pl:^{group}}" for pl in placements))
+    names = " ".join(f"{name:>{w}}" for name, w in columns)
+    print(f"{'scenario':<44}" + f" | {names}" * len(placements))
+    print("-" * (44 + (group + 3) * len(placements)))
     for n in scenarios:
         row = f"{LABELS[n]:<44}"
         for pl in placements:
             c = by.get((n, pl))
             if c is None or not c.runs:
-                row += f" | {'':33}"
+                row += f" | {'':{group}}"
                 continue
-            p50[(n, pl)] = c.median("p50")
-            row += (
-                f" | {c.median('p50'):>6.1f} {c.median('p99'):>7.1f} {c.median('mean'):>6.1f}"
-                f" {c.span('p50'):>11}"
-            )
+            out[(n, pl)] = c.median(key_field)
+            row += f" | {cell(c)}"
         print(row)
+    return out
+
+
+def print_dense(cases: list[Case], placements: list[str]) -> dict[tuple[str, str], float]:
+    """Back-to-back round trips, one column group per placement. Returns p50 by case."""
+    if not any(c.kind == "dense" for c in cases):
+        return {}
+    print("\nRound trip worker -> main -> result, back-to-back calls, microseconds")
+    p50 = print_grid(
+        cases,
+        placements,
+        "dense",
+        [("p50", 6), ("p99", 7), ("mean", 6), ("p50 range", 11)],
+        lambda c: (
+            f"{c.median('p50'):>6.1f} {c.median('p99'):>7.1f} {c.median('mean'):>6.1f}"
+            f" {c.span('p50'):>11}"
+        ),
+        "p50",
+    )
     print("  (p50 range: lowest-highest p50 over the repeats)")
     return p50
 
@@ -665,34 +688,22 @@ def print_sparse(cases: list[Case]) -> dict[str, float]:
 
 
 def print_burst(cases: list[Case], placements: list[str], total: int) -> dict:
-    rate: dict[tuple[str, str], float] = {}
-    scenarios = list(dict.fromkeys(c.scenario for c in cases if c.kind == "burst"))
-    if not scenarios:
-        return rate
-    by = {(c.scenario, c.placement): c for c in cases if c.kind == "burst"}
+    if not any(c.kind == "burst" for c in cases):
+        return {}
     print(
         f"\nBurst: {total:,} posts from {BURST_THREADS} threads, first post -> last callable run,"
         " callables/s (posting: seconds until the producers were done)"
     )
-    groups = "".join(f" | {pl:^34}" for pl in placements)
-    print(f"{'':<44}{groups}")
-    cols = "".join(f" | {'calls/s':>10} {'posting':>8} {'rate range':>14}" for _ in placements)
-    print(f"{'scenario':<44}{cols}")
-    print("-" * (44 + 37 * len(placements)))
-    for n in scenarios:
-        row = f"{LABELS[n]:<44}"
-        for pl in placements:
-            c = by.get((n, pl))
-            if c is None or not c.runs:
-                row += f" | {'':34}"
-                continue
-            rate[(n, pl)] = c.median("rate")
-            row += (
-                f" | {c.median('rate'):>10,.0f} {c.median('posting_seconds'):>7.3f}s"
-                f" {c.span('rate'):>14}"
-            )
-        print(row)
-    return rate
+    return print_grid(
+        cases,
+        placements,
+        "burst",
+        [("calls/s", 10), ("posting", 8), ("rate range", 14)],
+        lambda c: (
+            f"{c.median('rate'):>10,.0f} {c.median('posting_seconds'):>7.3f}s {c.span('rate'):>14}"
+        ),
+        "rate",
+    )
 
 
 def print_targets(

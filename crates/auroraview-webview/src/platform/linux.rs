@@ -90,7 +90,7 @@ pub(crate) enum NativeWindow {
         container: gtk::Box,
     },
     /// Inside a foreign X11 window; wry owns the X child window and its GTK wrapper.
-    Child,
+    Child { parent: u64 },
 }
 
 /// A foreign X11 window, as wry wants it for `build_as_child`.
@@ -117,8 +117,8 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
-    if spec.parent.is_some() {
-        return Ok(NativeWindow::Child);
+    if let Some(parent) = spec.parent {
+        return Ok(NativeWindow::Child { parent });
     }
     let window = gtk::Window::new(gtk::WindowType::Toplevel);
     window.set_title(&spec.title);
@@ -138,11 +138,11 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    match (window, spec.parent) {
-        (NativeWindow::TopLevel { container, .. }, _) => {
+    match window {
+        NativeWindow::TopLevel { container, .. } => {
             builder.build_gtk(container).map_err(build_failed)
         }
-        (NativeWindow::Child, Some(xid)) => {
+        &NativeWindow::Child { parent: xid } => {
             if !x11_window_exists(xid) {
                 return Err(StartError(format!(
                     "parent {xid:#x} is not an X11 window on this display: pass a native \
@@ -161,7 +161,7 @@ pub(crate) fn build_webview(
             match (gtk::gdk::error_trap_pop(), built) {
                 (0, built) => built.map_err(build_failed),
                 (code, Ok(webview)) => {
-                    destroy(webview, NativeWindow::Child);
+                    destroy(webview, NativeWindow::Child { parent: xid });
                     Err(StartError(format!(
                         "X error {code} while embedding in parent {xid:#x}"
                     )))
@@ -169,7 +169,6 @@ pub(crate) fn build_webview(
                 (_, Err(e)) => Err(build_failed(e)),
             }
         }
-        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 
@@ -255,7 +254,7 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
 impl NativeWindow {
     /// Inside a host window (placing and reparenting apply), not a top-level of ours.
     pub(crate) fn is_embedded(&self) -> bool {
-        matches!(self, NativeWindow::Child)
+        matches!(self, NativeWindow::Child { .. })
     }
 
     pub(crate) fn set_title(&self, title: &str) {
@@ -268,7 +267,7 @@ impl NativeWindow {
         match self {
             NativeWindow::TopLevel { window, .. } if visible => window.show_all(),
             NativeWindow::TopLevel { window, .. } => window.hide(),
-            NativeWindow::Child => {
+            NativeWindow::Child { .. } => {
                 if let Err(err) = webview.set_visible(visible) {
                     log::warn!("auroraview: set_visible failed: {err}");
                 }

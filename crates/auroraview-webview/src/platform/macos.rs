@@ -146,7 +146,7 @@ pub(crate) enum NativeWindow {
         _delegate: Retained<WindowDelegate>,
     },
     /// Inside a host NSView; wry owns the WKWebView.
-    Child,
+    Child { parent: u64 },
 }
 
 impl Drop for NativeWindow {
@@ -201,8 +201,8 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
-    if spec.parent.is_some() {
-        return Ok(NativeWindow::Child);
+    if let Some(parent) = spec.parent {
+        return Ok(NativeWindow::Child { parent });
     }
     let mtm = main_thread().map_err(StartError)?;
     let mut style =
@@ -242,15 +242,15 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    match (window, spec.parent) {
-        (NativeWindow::TopLevel { window, .. }, _) => {
+    match window {
+        NativeWindow::TopLevel { window, .. } => {
             // wry's `build` puts the WebView in the view's window, as its new content view.
             let content = window
                 .contentView()
                 .ok_or_else(|| StartError("the new window has no content view".into()))?;
             builder.build(&AppKitView(content)).map_err(build_failed)
         }
-        (NativeWindow::Child, Some(handle)) => {
+        &NativeWindow::Child { parent: handle } => {
             let mtm = main_thread().map_err(StartError)?;
             let parent = host_view(handle, mtm).map_err(StartError)?;
             builder
@@ -258,7 +258,6 @@ pub(crate) fn build_webview(
                 .build_as_child(&AppKitView(parent))
                 .map_err(build_failed)
         }
-        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 
@@ -333,7 +332,7 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
 impl NativeWindow {
     /// Inside a host view (placing and reparenting apply), not a top-level of ours.
     pub(crate) fn is_embedded(&self) -> bool {
-        matches!(self, NativeWindow::Child)
+        matches!(self, NativeWindow::Child { .. })
     }
 
     pub(crate) fn set_title(&self, title: &str) {
@@ -350,7 +349,7 @@ impl NativeWindow {
         match self {
             NativeWindow::TopLevel { window, .. } if visible => window.makeKeyAndOrderFront(None),
             NativeWindow::TopLevel { window, .. } => window.orderOut(None),
-            NativeWindow::Child => {}
+            NativeWindow::Child { .. } => {}
         }
     }
 }

@@ -254,7 +254,7 @@ unsafe extern "system" fn top_level_proc(
         // SAFETY: for WM_DPICHANGED, lParam points to the suggested window RECT.
         let r = unsafe { *(lparam.0 as *const RECT) };
         // SAFETY: our window, on its own thread.
-        let _ = unsafe {
+        let moved = unsafe {
             SetWindowPos(
                 hwnd,
                 None,
@@ -265,6 +265,9 @@ unsafe extern "system" fn top_level_proc(
                 SWP_NOZORDER | SWP_NOACTIVATE,
             )
         };
+        if let Err(err) = moved {
+            log::warn!("auroraview: resizing a window for its new DPI failed: {err}");
+        }
         return LRESULT(0);
     }
     if msg == WM_CLOSE {
@@ -284,7 +287,9 @@ unsafe extern "system" fn top_level_proc(
 pub(crate) enum NativeWindow {
     TopLevel(Win32Window),
     /// Inside a host window; wry owns the child window it made there.
-    Child,
+    Child {
+        parent: u64,
+    },
 }
 
 /// A window handle as raw-window-handle describes it, for wry.
@@ -338,8 +343,8 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
-    if spec.parent.is_some() {
-        return Ok(NativeWindow::Child);
+    if let Some(parent) = spec.parent {
+        return Ok(NativeWindow::Child { parent });
     }
     let style = if spec.resizable {
         WS_OVERLAPPEDWINDOW
@@ -386,10 +391,10 @@ pub(crate) fn build_webview(
     window: &NativeWindow,
     spec: &WebViewSpec,
 ) -> Result<wry::WebView, StartError> {
-    match (window, spec.parent) {
+    match window {
         // wry fills the window's client area and follows its size.
-        (NativeWindow::TopLevel(window), _) => builder.build(window).map_err(build_failed),
-        (NativeWindow::Child, Some(id)) => {
+        NativeWindow::TopLevel(window) => builder.build(window).map_err(build_failed),
+        &NativeWindow::Child { parent: id } => {
             let parent = host_window(id).map_err(StartError)?;
             warn_if_other_thread(&parent);
             builder
@@ -397,7 +402,6 @@ pub(crate) fn build_webview(
                 .build_as_child(&parent)
                 .map_err(build_failed)
         }
-        (NativeWindow::Child, None) => Err(build_failed(wry::Error::UnsupportedWindowHandle)),
     }
 }
 
@@ -508,7 +512,7 @@ fn parking_window() -> Result<Win32Window, String> {
 impl NativeWindow {
     /// Inside a host window (placing and reparenting apply), not a top-level of ours.
     pub(crate) fn is_embedded(&self) -> bool {
-        matches!(self, NativeWindow::Child)
+        matches!(self, NativeWindow::Child { .. })
     }
 
     pub(crate) fn set_title(&self, title: &str) {

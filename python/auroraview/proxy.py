@@ -10,6 +10,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
+from ._defaults import DEFAULT_EVAL_TIMEOUT_MS
 from .utils.dcc_thread_safe import dcc_thread_safe
 from .utils.thread_dispatcher import run_on_main_thread_sync
 
@@ -41,11 +42,11 @@ class WebViewProxy:
         self,
         script: str,
         callback: Optional[EvalCallback] = None,
-        timeout_ms: float = 5000.0,
+        timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS,
     ) -> Future:
         return self._webview.eval_js_async(script, callback, timeout_ms)
 
-    def eval_js_sync(self, script: str, timeout_ms: float = 5000.0) -> Any:
+    def eval_js_sync(self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS) -> Any:
         return self._webview.eval_js_sync(script, timeout_ms)
 
     def load_url(self, url: str) -> None:

@@ -22,6 +22,7 @@ from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar
 
 from . import _core, _runtime
+from ._defaults import DEFAULT_EVAL_TIMEOUT_MS
 from ._payload import from_json, to_json, utf8_safe
 from .errors import WrongThreadError
 from .utils.dcc_thread_safe import MARKER
@@ -41,9 +42,6 @@ logger = logging.getLogger("auroraview.webview")
 
 F = TypeVar("F", bound=Callable[..., Any])
 EvalCallback = Callable[[Any, Optional[BaseException]], None]
-
-#: Default wait of ``eval_js_async``/``eval_js_sync`` for the page's answer.
-DEFAULT_EVAL_TIMEOUT_MS = 5000.0
 
 
 def _route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., Any], bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
+from .._defaults import DEFAULT_EVAL_TIMEOUT_MS
 from .thread_dispatcher import is_main_thread, run_on_main_thread, run_on_main_thread_sync
 
 __all__ = ["DCCThreadSafeWrapper", "dcc_thread_safe", "dcc_thread_safe_async", "ensure_main_thread"]
@@ -108,7 +109,7 @@ class DCCThreadSafeWrapper:
         """Run ``script`` in the page (fire-and-forget)."""
         self._proxy.eval_js(script)
 
-    def eval_js_sync(self, script: str, timeout_ms: float = 5000.0) -> Any:
+    def eval_js_sync(self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS) -> Any:
         """Run ``script`` and return its value; waits at most ``timeout_ms``. Raises
         ``JavaScriptError``, ``EvalTimeoutError``, ``WebViewClosedError``..."""
         return self._proxy.eval_js_sync(script, timeout_ms)

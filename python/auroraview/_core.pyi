@@ -36,8 +36,13 @@ class Dispatcher:
     def closed(self) -> bool: ...
     @property
     def pump_count(self) -> int: ...
-    def post(self, func: Callable[[], object]) -> None:
-        """Queue ``func()`` for the owner thread. Raises DispatchClosedError after shutdown."""
+    def post(
+        self,
+        func: Callable[[], object],
+        abandon: Optional[Callable[[BaseException], object]] = None,
+    ) -> None:
+        """Queue ``func()`` for the owner thread. Raises DispatchClosedError after shutdown.
+        If a shutdown abandons it while queued, ``abandon(error)`` is called (else logged)."""
     def call(
         self,
         func: Callable[[], Any],
@@ -65,9 +70,33 @@ def start_runtime(mode: Literal["own", "hosted"]) -> Literal["own", "hosted"]:
 def runtime_mode() -> Optional[Literal["own", "hosted"]]:
     """The running runtime's mode, or None."""
 
+def runtime_stats() -> dict[str, int]:
+    """What the WebView runtime holds now: ``open_views``, ``pending_evals`` and
+    ``queued_commands`` (all 0 when no runtime runs)."""
+
+def run_ui_pass() -> bool:
+    """Hosted mode, on the UI (main) thread: apply queued WebView commands now (for when the
+    host's loop has ended). False, doing nothing, anywhere else."""
+
 def create_webview(spec: dict[str, Any], sink: Any, timeout: float = 30.0) -> WebViewProxy:
-    """Open a WebView. ``sink`` receives ``_on_call(page, id, name, data_json)``,
+    """Open a WebView. ``sink`` receives ``_on_call(call: PageCall)``,
     ``_on_event(name, data_json)`` and ``_on_closed()`` on the WebView's handler thread."""
+
+class PageCall:
+    """One ``auroraview.call`` from the page. Settled once, by the first ``resolve`` or
+    ``reject``; one collected unsettled is rejected with an ``InternalError``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def data(self) -> str:
+        """The page's argument as JSON text."""
+    @property
+    def settled(self) -> bool: ...
+    def resolve(self, value_json: str) -> bool:
+        """Resolve with ``value_json``; False if already settled."""
+    def reject(self, name: str, message: str) -> bool:
+        """Reject with an Error named ``name``; False if already settled."""
 
 class WebViewProxy:
     """Drives one WebView from any thread; every method only queues work for the UI thread."""
@@ -87,13 +116,6 @@ class WebViewProxy:
         """``callback(value_json, None)`` or ``callback(None, error)``, exactly once, on the
         completion thread."""
     def eval_sync(self, script: str, timeout_ms: float) -> str: ...
-    def resolve(
-        self,
-        page: int,
-        id: int,
-        value_json: Optional[str] = None,
-        error: Optional[tuple[str, str]] = None,
-    ) -> None: ...
     def load_url(self, url: str) -> None: ...
     def load_html(self, html: str) -> None: ...
     def reload(self) -> None: ...
@@ -103,4 +125,7 @@ class WebViewProxy:
     def reparent(self, parent: Optional[int] = None) -> None:
         """Move an embedded WebView under native window ``parent``, or park it (None)."""
     def close(self) -> None: ...
+    def on_closed(self, callback: Callable[[], object]) -> None:
+        """``callback()`` once, on the completion thread, as soon as the WebView has closed
+        (at once if it has), without waiting for its handlers."""
     def wait_closed(self, timeout: float) -> bool: ...

@@ -1,7 +1,11 @@
 """JSON encoding of payloads that cross to the page, with errors that name the culprit.
 
 Only encoding and decoding live here; sizes are checked by the Rust side (one limit,
-``MAX_MESSAGE_BYTES``, both directions).
+``MAX_MESSAGE_BYTES``, both directions). Every failure to encode or decode becomes a
+``PayloadError`` (a ``ValueError``) that says which value of which call failed, whatever the
+cause: a type JSON does not know, NaN, nesting deeper than Python's recursion limit, a
+mapping whose ``items()`` raises. Only ``KeyboardInterrupt`` and ``SystemExit`` raised by the
+value's own code pass through unchanged: they are not about the payload.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from ._describe import describe, type_name
 from .errors import PayloadError
 
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -26,9 +31,12 @@ def to_json(value: Any, what: str) -> str:
         if not text.isascii() and _SURROGATE.search(text):
             text = _ascii_encoder.encode(value)
         return text
-    except (TypeError, ValueError) as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
         raise PayloadError(
-            f"{what}: {type(value).__name__} value is not JSON-serialisable ({exc})"
+            f"{what}: {type_name(value)} value is not JSON-serialisable "
+            f"({type_name(exc)}: {describe(exc)})"
         ) from exc
 
 
@@ -38,5 +46,14 @@ def utf8_safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def from_json(text: str) -> Any:
-    return json.loads(text)
+def from_json(text: str, what: str = "the page's value") -> Any:
+    """The value of JSON ``text``; ``PayloadError`` when Python cannot hold it (nesting
+    deeper than the recursion limit, integers longer than ``sys.int_info`` allows)."""
+    try:
+        return json.loads(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise PayloadError(
+            f"{what} cannot be decoded in Python ({type_name(exc)}: {describe(exc)})"
+        ) from exc

@@ -17,15 +17,16 @@ import atexit
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar, Union
 
 from . import _core, _runtime
-from ._defaults import DEFAULT_EVAL_TIMEOUT_MS
-from ._payload import from_json, to_json, utf8_safe
-from .errors import WrongThreadError
-from .utils.dcc_thread_safe import MARKER
+from ._defaults import DEFAULT_EVAL_TIMEOUT_MS, HANDLER_GRACE_SECONDS
+from ._describe import describe
+from ._payload import from_json, to_json
+from ._router import Router, run_callback
+from .errors import DispatchTimeoutError, PayloadError, WebViewStartError, WrongThreadError
 from .utils.thread_dispatcher import (
     current_adapter,
     current_host,
@@ -42,15 +43,6 @@ logger = logging.getLogger("auroraview.webview")
 
 F = TypeVar("F", bound=Callable[..., Any])
 EvalCallback = Callable[[Any, Optional[BaseException]], None]
-
-
-def _route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., Any], bool]:
-    """The callable to run, and whether it must run on the host's main thread."""
-    if getattr(handler, MARKER, False):
-        # @dcc_thread_safe(_async): run the undecorated function on the main thread
-        # ourselves, asynchronously, instead of blocking the handler thread in its wrapper.
-        return getattr(handler, "__wrapped__", handler), True
-    return handler, dcc_mode
 
 
 def _native_window_id(parent: Any) -> Optional[int]:
@@ -72,6 +64,20 @@ def _native_window_id(parent: Any) -> Optional[int]:
     return int(win_id())
 
 
+def _origins(allowed: Union[str, Iterable[str]]) -> list[str]:
+    """``allowed_origins`` as a list of strings: one str is one origin (not its letters)."""
+    if isinstance(allowed, str):
+        return [allowed]
+    origins = list(allowed)
+    for origin in origins:
+        if not isinstance(origin, str):
+            raise TypeError(
+                f"allowed_origins must be strings such as 'https://tools.studio.local', "
+                f"not {type(origin).__name__}"
+            )
+    return origins
+
+
 def _host_loop_serves() -> bool:
     """True if the host's own loop serves the main thread (see HostAdapter)."""
     current_host()  # (re)detects the host
@@ -79,99 +85,9 @@ def _host_loop_serves() -> bool:
     return adapter is not None and adapter.host_loop_serves()
 
 
-def _undecodable(name: str, exc: BaseException) -> str:
-    return f"the data sent to handler {name!r} cannot be decoded in Python: {exc}"
-
-
-class _Router:
-    """The sink the Rust runtime calls on the WebView's handler thread."""
-
-    def __init__(self, handlers: dict[str, Callable[..., Any]], dcc_mode: bool) -> None:
-        self.handlers = handlers
-        self.dcc_mode = dcc_mode
-        self.core: Optional[_core.WebViewProxy] = None
-        self.closed = threading.Event()
-        self.on_closed: list[Callable[[], None]] = []
-
-    def _reject(self, page: int, call_id: int, kind: str, message: str) -> None:
-        assert self.core is not None
-        self.core.resolve(page, call_id, None, (kind, utf8_safe(message)))
-
-    def _on_call(self, page: int, call_id: int, name: str, data_json: str) -> None:
-        handler = self.handlers.get(name)
-        if handler is None:
-            self._reject(page, call_id, "LookupError", f"no handler named {name!r}")
-            return
-        target, on_main = _route(handler, self.dcc_mode)
-        if on_main:
-            try:
-                run_on_main_thread(self._invoke, target, name, data_json, page, call_id)
-            except Exception as exc:  # dispatcher shut down
-                self._reject(page, call_id, type(exc).__name__, str(exc))
-        else:
-            self._invoke(target, name, data_json, page, call_id)
-
-    def _invoke(
-        self, handler: Callable[..., Any], name: str, data_json: str, page: int, call_id: int
-    ) -> None:
-        assert self.core is not None
-        try:
-            data = from_json(data_json)
-        except (ValueError, RecursionError) as exc:  # valid JSON Python cannot hold
-            self._reject(page, call_id, type(exc).__name__, _undecodable(name, exc))
-            return
-        try:
-            result = handler(data)
-        except Exception as exc:
-            # The page gets the error (its Promise rejects); the traceback is for debugging.
-            logger.info("auroraview: handler %r raised", name, exc_info=True)
-            self._reject(page, call_id, type(exc).__name__, str(exc))
-            return
-        try:
-            text = to_json(result, f"the result of handler {name!r}")
-        except ValueError as exc:
-            self._reject(page, call_id, "TypeError", str(exc))
-            return
-        try:
-            self.core.resolve(page, call_id, text)
-        except Exception as exc:  # refused (the queue at its bound...): the page must hear
-            self._reject(page, call_id, type(exc).__name__, str(exc))
-
-    def _on_event(self, name: str, data_json: str) -> None:
-        handler = self.handlers.get(name)
-        if handler is None:
-            logger.debug("auroraview: no handler for page event %r", name)
-            return
-        target, on_main = _route(handler, self.dcc_mode)
-        if on_main:
-            run_on_main_thread(self._deliver_event, target, name, data_json)
-        else:
-            self._deliver_event(target, name, data_json)
-
-    @staticmethod
-    def _deliver_event(handler: Callable[..., Any], name: str, data_json: str) -> None:
-        try:
-            data = from_json(data_json)
-        except (ValueError, RecursionError) as exc:
-            logger.warning("auroraview: %s", _undecodable(name, exc))
-            return
-        try:
-            handler(data)
-        except Exception:
-            logger.warning("auroraview: handler %r raised on a page event", name, exc_info=True)
-
-    def _on_closed(self) -> None:
-        self.closed.set()
-        for callback in list(self.on_closed):
-            try:
-                callback()
-            except Exception:
-                logger.warning("auroraview: a close callback raised", exc_info=True)
-
-
 #: Open WebViews (by id), so the interpreter's exit can close them first: their handler
 #: threads must finish calling into Python before Python finalizes.
-_OPEN: dict[int, tuple[_core.WebViewProxy, _Router]] = {}
+_OPEN: dict[int, tuple[_core.WebViewProxy, Router]] = {}
 
 
 @atexit.register
@@ -179,9 +95,37 @@ def _close_all_at_exit(timeout: float = 2.0) -> None:
     views = list(_OPEN.values())
     for core, _router in views:
         core.close()
+    # Hosted mode after the host's loop has ended (app.exec() returned): nothing would run
+    # the close we just queued, so run it here, on the UI thread, now.
+    _core.run_ui_pass()
     deadline = time.monotonic() + timeout
     for _core_proxy, router in views:
         router.closed.wait(max(0.0, deadline - time.monotonic()))
+
+
+class _Creation:
+    """A hosted WebView created on the main thread for a worker that may stop waiting: if
+    the worker gave up (``create_timeout``), the WebView is closed as soon as it exists."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.abandoned = False
+        self.core: Optional[_core.WebViewProxy] = None
+
+    def keep(self, core: _core.WebViewProxy) -> _core.WebViewProxy:
+        with self.lock:
+            self.core = core
+            abandoned = self.abandoned
+        if abandoned:
+            core.close()
+        return core
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.abandoned = True
+            core = self.core
+        if core is not None:
+            core.close()
 
 
 class WebView:
@@ -197,7 +141,8 @@ class WebView:
         dcc_mode: run every handler on the host's main thread (RFC 0002 section 2).
         debug: enable the web inspector.
         allowed_origins: origins (``"https://tools.studio.local"``) whose pages may use the
-            bridge, besides inline HTML, local files and URLs you load yourself.
+            bridge, besides inline HTML, local files and URLs you load yourself (one str is
+            one origin).
         create_timeout: seconds to wait for the native WebView to exist.
         mode: "own" (a dedicated UI thread), "hosted" (the host's main thread, serviced by
             its running event loop: the automatic choice in a Qt application on Linux) or
@@ -216,7 +161,7 @@ class WebView:
         debug: bool = False,
         *,
         resizable: bool = True,
-        allowed_origins: Sequence[str] = (),
+        allowed_origins: Union[str, Iterable[str]] = (),
         create_timeout: float = 30.0,
         mode: Optional[str] = None,
         _naive_delivery: bool = False,
@@ -226,9 +171,9 @@ class WebView:
         parent_id = _native_window_id(parent)
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
-        self._router = _Router(self._handlers, dcc_mode)
+        self._router = Router(self._handlers, dcc_mode)
         self._serving = False
-        self._router.on_closed.append(self._stop_serving)
+        self._serving_lock = threading.Lock()
         spec = {
             "title": title,
             "url": url,
@@ -238,26 +183,39 @@ class WebView:
             "resizable": bool(resizable),
             "visible": False,
             "debug": bool(debug),
-            "allowed_origins": list(allowed_origins),
+            "allowed_origins": _origins(allowed_origins),
             "parent": parent_id,
             "naive_delivery": bool(_naive_delivery),  # benchmark baseline only
         }
         self._mode = _runtime.choose_mode(mode)
         if self._mode == "hosted" and not is_main_thread():
-            # Hosted WebViews live on the host's main thread: create it there.
-            self._core = run_on_main_thread_sync(
-                self._create, spec, create_timeout, timeout=create_timeout
-            )
+            self._core = self._create_on_main_thread(spec, create_timeout)
         else:
             self._core = self._create(spec, create_timeout)
-        self._router.core = self._core
         view_id = self._core.id
         _OPEN[view_id] = (self._core, self._router)
-        self._router.on_closed.append(lambda: _OPEN.pop(view_id, None))
+        self._router.internal_on_closed.append(self._stop_serving)
+        self._router.internal_on_closed.append(lambda: _OPEN.pop(view_id, None))
 
     def _create(self, spec: dict, timeout: float) -> _core.WebViewProxy:
         _runtime.ensure_started(self._mode)
         return _core.create_webview(spec, self._router, timeout)
+
+    def _create_on_main_thread(self, spec: dict, timeout: float) -> _core.WebViewProxy:
+        """Hosted WebViews live on the host's main thread: create it there, waiting at most
+        ``timeout``. One that is still being built when the wait ends is closed as soon as
+        it exists, so a timed-out constructor leaves nothing behind."""
+        creation = _Creation()
+        try:
+            return run_on_main_thread_sync(
+                lambda: creation.keep(self._create(spec, timeout)), timeout=timeout
+            )
+        except DispatchTimeoutError as exc:
+            creation.abandon()
+            raise WebViewStartError(
+                f"the WebView was not created within create_timeout={timeout} s: the host's "
+                f"main thread did not get to it ({describe(exc)}); nothing is left open"
+            ) from exc
 
     @property
     def mode(self) -> str:
@@ -284,7 +242,8 @@ class WebView:
         self._handlers.pop(event_name, None)
 
     def on_closed(self, callback: Callable[[], None]) -> None:
-        """Call ``callback()`` (on the handler thread) once the WebView has closed."""
+        """Call ``callback()`` (on the handler thread) once the WebView has closed and its
+        handlers have finished. Whatever a callback raises is logged; the others still run."""
         self._router.on_closed.append(callback)
 
     @property
@@ -298,7 +257,11 @@ class WebView:
         closes: our loop in own mode (dcc_mode handlers, ``run_on_main_thread``), the Qt
         event loop in hosted mode. The default blocks only where no host event loop serves
         the main thread (standalone scripts, Blender in background mode), so that something
-        does."""
+        does.
+
+        A blocking ``show()`` returns once the WebView has closed and its handlers have
+        finished, or ``HANDLER_GRACE_SECONDS`` (5 s) after the close when a handler is still
+        running then (logged with the handler's name; it goes on in the background)."""
         self._core.set_visible(True)
         if block is None:
             block = self._mode == "own" and not _host_loop_serves()
@@ -308,30 +271,59 @@ class WebView:
             raise WrongThreadError("show(block=True) must be called on the main thread")
         if self._mode == "hosted":
             self._run_host_loop_until_closed()
-            return
-        self._serving = True
+        else:
+            self._run_own_loop_until_closed()
+        if not self._router.closed.is_set():
+            logger.warning(
+                "auroraview: show() returns %.0f s after WebView %d closed, while handler %r "
+                "is still running (it goes on in the background)",
+                HANDLER_GRACE_SECONDS,
+                self._core.id,
+                self._router.running,
+            )
+
+    def _run_own_loop_until_closed(self) -> None:
+        """Own mode: serve the main thread with our loop until the WebView closes (the
+        close hook stops the loop), then while its handlers finish, within the grace."""
+        self._core.on_closed(self._stop_serving)
+        with self._serving_lock:
+            self._serving = True
         try:
-            while not self._router.closed.is_set():
+            while not self._core.closed:
                 run_main_loop()
+            deadline = time.monotonic() + HANDLER_GRACE_SECONDS
+            while not self._router.closed.is_set() and time.monotonic() < deadline:
+                run_main_loop(timeout=deadline - time.monotonic())
         finally:
-            self._serving = False
+            with self._serving_lock:
+                self._serving = False
 
     def _run_host_loop_until_closed(self) -> None:
         """Hosted mode: the WebView is serviced by the host's (Qt's) event loop, so block in
-        that loop, not in ours, until the WebView closes."""
+        that loop, not in ours, until the WebView closes and its handlers finish (within
+        the grace)."""
         from .utils.thread_dispatcher.qt import running_qt_core
 
-        core = running_qt_core()
-        if core is None:
+        qt = running_qt_core()
+        if qt is None:
             raise WrongThreadError("show(block=True) in hosted mode needs the Qt application")
-        loop = core.QEventLoop()
-        self._router.on_closed.append(lambda: run_on_main_thread(loop.quit))
-        if not self._router.closed.is_set():
+        loop = qt.QEventLoop()
+        quit_loop = lambda: run_on_main_thread(loop.quit)  # noqa: E731  (any thread)
+        self._core.on_closed(quit_loop)
+        self._router.internal_on_closed.append(quit_loop)
+        if not self._core.closed:
             loop.exec()
+        if not self._router.closed.is_set():
+            qt.QTimer.singleShot(int(HANDLER_GRACE_SECONDS * 1000), loop.quit)
+            if not self._router.closed.is_set():
+                loop.exec()
 
     def _stop_serving(self) -> None:
-        if self._serving:
-            stop_main_loop()
+        # Under the lock: a stop requested after show() returned would be kept for the
+        # next run_main_loop() and end it at once.
+        with self._serving_lock:
+            if self._serving:
+                stop_main_loop()
 
     def set_bounds(self, x: int, y: int, width: int, height: int) -> None:
         """Place an embedded WebView inside its parent window (logical pixels)."""
@@ -350,11 +342,25 @@ class WebView:
 
     @property
     def closed(self) -> bool:
+        """True once the WebView has closed and its handlers have finished."""
         return self._router.closed.is_set()
 
     def wait_closed(self, timeout: float = 30.0) -> bool:
         """Wait at most ``timeout`` seconds until the WebView has closed and its handlers
-        have finished; True if it has."""
+        have finished; True if it has.
+
+        In hosted mode the main thread is the one that carries out the close: waiting there
+        would freeze the host for the whole timeout, so a wait with ``timeout > 0`` on it
+        raises ``WrongThreadError`` unless the WebView has closed already (``timeout=0``
+        only checks). Use :meth:`on_closed` there."""
+        if self._router.closed.is_set():
+            return True
+        if timeout > 0 and self._mode == "hosted" and is_main_thread():
+            raise WrongThreadError(
+                "wait_closed() on the host's main thread in hosted mode would freeze the host: "
+                "this thread carries out the close. Use webview.on_closed(callback), or check "
+                "webview.closed"
+            )
         return self._router.closed.wait(timeout)
 
     def close(self) -> None:
@@ -370,7 +376,8 @@ class WebView:
     # -- page -------------------------------------------------------------------------
 
     def emit(self, event_name: str, data: Any = None) -> None:
-        """Deliver ``data`` to the page's ``auroraview.on(event_name, ...)`` listeners."""
+        """Deliver ``data`` to the page's ``auroraview.on(event_name, ...)`` listeners.
+        Data JSON cannot hold raises ``PayloadError``."""
         self._core.emit(event_name, to_json(data, f"emit({event_name!r})"))
 
     def eval_js(self, script: str) -> None:
@@ -385,8 +392,10 @@ class WebView:
     ) -> Future:
         """Run ``script`` and deliver its value (Promises are awaited): ``callback(result,
         error)`` is called exactly once, on auroraview's completion thread, with the value
-        or with a JavaScriptError, EvalTimeoutError, WebViewClosedError or PageChangedError.
-        Also returns a ``concurrent.futures.Future`` (``await asyncio.wrap_future(f)``)."""
+        or with a JavaScriptError, EvalTimeoutError, WebViewClosedError, PageChangedError
+        or PayloadError (a value Python cannot decode). Also returns a
+        ``concurrent.futures.Future`` that settles the same way
+        (``await asyncio.wrap_future(f)``). Whatever the callback raises is logged."""
         future: Future = Future()
         future.set_running_or_notify_cancel()
 
@@ -394,15 +403,15 @@ class WebView:
             value = None
             if error is None:
                 try:
-                    value = from_json(value_json or "null")
-                except ValueError as exc:
+                    value = from_json(value_json or "null", "the script's value")
+                except PayloadError as exc:
                     error = exc
             if error is None:
-                future.set_result(value)
+                run_callback(future.set_result, "settling an eval_js_async future", value)
             else:
-                future.set_exception(error)
+                run_callback(future.set_exception, "settling an eval_js_async future", error)
             if callback is not None:
-                callback(value, error)
+                run_callback(callback, "an eval_js_async callback", value, error)
 
         self._core.eval_async(script, done, float(timeout_ms))
         return future
@@ -410,7 +419,7 @@ class WebView:
     def eval_js_sync(self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS) -> Any:
         """Run ``script`` and return its value, waiting at most ``timeout_ms`` (GIL
         released). Raises on the UI thread itself (use :meth:`eval_js_async` there)."""
-        return from_json(self._core.eval_sync(script, float(timeout_ms)))
+        return from_json(self._core.eval_sync(script, float(timeout_ms)), "the script's value")
 
     def load_url(self, url: str) -> None:
         self._core.load_url(url)

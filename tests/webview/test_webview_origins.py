@@ -28,7 +28,8 @@ if (window.auroraview) {{
                                      e => report('b_call', 'rejected ' + e.message));
   try {{ auroraview.emit('h', 'emit from B'); }} catch (e) {{ report('b_emit', e.name); }}
 }}
-try {{ window.ipc.postMessage(JSON.stringify({{t: 'call', id: 9, name: 'h', data: 'raw B'}})); }}
+try {{ window.webkit.messageHandlers.auroraview.postMessage(JSON.stringify(
+  {{u: location.href, m: [{{t: 'call', id: 9, name: 'h', data: 'raw B'}}]}})); }}
 catch (e) {{ report('b_raw', e.name); }}
 setTimeout(() => report('b_done', 1), 300);
 </script></body></html>"""
@@ -36,15 +37,18 @@ setTimeout(() => report('b_done', 1), 300);
     b.pages["/frame.html"] = f"""<!doctype html><html><body><script>{REPORT_JS}
 report('frame_bridge', typeof window.auroraview);
 report('frame_ipc', typeof window.ipc);
-var handler = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc;
+var handler = window.webkit && window.webkit.messageHandlers &&
+  window.webkit.messageHandlers.auroraview;
 report('frame_handler', typeof handler);
 try {{ report('frame_parent', typeof window.parent.auroraview); }}
 catch (e) {{ report('frame_parent', e.name); }}
+var topUrl = '{a.url("/with_frame.html")}';
 var forged = [
-  JSON.stringify({{t: 'call', id: 1, name: 'h', data: 'frame no token'}}),
-  JSON.stringify({{t: 'call', id: 2, name: 'h', data: 'frame guess', k: '0123456789abcdef'}}),
-  JSON.stringify({{t: 'emit', name: 'h', data: 'frame emit'}}),
-  JSON.stringify({{t: 'ready'}}),
+  JSON.stringify({{u: topUrl, m: [{{t: 'call', id: 1, name: 'h', data: 'frame no token'}}]}}),
+  JSON.stringify({{k: '0123456789abcdef', u: topUrl,
+                  m: [{{t: 'call', id: 2, name: 'h', data: 'frame guess'}}]}}),
+  JSON.stringify({{u: topUrl, m: [{{t: 'emit', name: 'h', data: 'frame emit'}}]}}),
+  JSON.stringify({{u: topUrl, m: [{{t: 'ready'}}]}}),
   'garbage'
 ];
 forged.forEach(function (m) {{

@@ -1,24 +1,40 @@
 //! The IPC protocol between the page's JS bridge and Rust: parsing what the page sends and
 //! rendering what Rust sends into one script per batch.
 //!
-//! Page -> Rust: one JSON object per `window.ipc.postMessage`, always carrying the WebView's
-//! secret token `k` (only the bridge in the main frame knows it; a cross-origin iframe that
-//! reaches the raw message handler cannot forge it):
+//! Page -> Rust: one post per JavaScript task, a JSON object that carries the WebView's
+//! secret token `k` once (only the bridge in the main frame knows it: a sub-frame, or a
+//! script that reaches the engine's raw message handler, cannot forge it), the URL of the
+//! document that sent it `u` (its first 4096 characters, read through a getter captured
+//! before any page script ran; the host judges the sender's origin by it) and the messages
+//! `m`, in order:
 //!
 //! ```text
-//! {"k":TOKEN,"t":"init"}                                  bridge installed (document start)
-//! {"k":TOKEN,"t":"ready"}                                 DOM ready: page ops may flow
-//! {"k":TOKEN,"t":"call","id":7,"name":"save","data":{..}} JS -> handler call
-//! {"k":TOKEN,"t":"emit","name":"clicked","data":{..}}     JS -> Python event
-//! {"k":TOKEN,"t":"eval","id":3,"ok":true,"value":..}      result of an eval with result
-//! {"k":TOKEN,"t":"eval","id":3,"ok":false,"error":{"name":..,"message":..}}
-//! {"k":TOKEN,"t":"log","message":".."}                    error in a fire-and-forget eval
+//! {"k":TOKEN,"u":"https://tools.studio.local/panel","m":[MESSAGE, MESSAGE, ...]}
+//!
+//! {"t":"init"}                                  bridge installed (document start)
+//! {"t":"ready"}                                 DOM ready (or page restored): ops may flow
+//! {"t":"call","id":7,"name":"save","data":{..}} JS -> handler call
+//! {"t":"emit","name":"clicked","data":{..}}     JS -> Python event
+//! {"t":"eval","id":3,"ok":true,"value":..}      result of an eval with result
+//! {"t":"eval","id":3,"ok":false,"error":{"name":..,"message":..}}
+//! {"t":"log","message":".."}                    error in a fire-and-forget eval or listener
 //! ```
 //!
 //! Rust -> page: a batch of [`PageOp`]s rendered as ONE call
 //! `window.__auroraview_deliver([op, op, ...])`, in order. Every op is data (scripts travel
 //! as JSON strings and are run by the bridge with `eval` inside try/catch), so one bad
-//! script cannot break the rest of its batch.
+//! script cannot break the rest of its batch. The ops, as the bridge reads them:
+//!
+//! ```text
+//! ["e", name, data]              deliver event `name` to auroraview.on listeners
+//! ["r", id, 1, value]            resolve call `id` with value
+//! ["r", id, 0, {name, message}]  reject call `id` with an Error named `name`
+//! ["x", script]                  run a script; errors are reported as a "log" message
+//! ["v", id, script]              run a script, report its (awaited) value as "eval" `id`
+//! ["a"]                          the host is connected: resolves auroraview.whenReady()
+//! ```
+//!
+//! [`OP_TAGS`] lists the tags; a test checks that `bridge.js` handles exactly those.
 //!
 //! What must not live here: anything that touches a WebView or a thread.
 
@@ -100,11 +116,36 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The tags of rendered [`PageOp`]s, as the bridge's `deliver` switches on them.
+pub const OP_TAGS: [&str; 5] = ["e", "r", "x", "v", "a"];
+
+/// Largest page post accepted: one message of [`MAX_MESSAGE_BYTES`] plus its envelope (the
+/// token and the sender's URL).
+pub const MAX_POST_BYTES: usize = MAX_MESSAGE_BYTES + 64 * 1024;
+
+/// A page post, authenticated: the sender's document URL and its messages, in order, each
+/// parsed on its own (one malformed message does not cost the others).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The first characters of the URL of the document that posted.
+    pub url: String,
+    pub messages: Vec<Result<Inbound, ParseError>>,
+}
+
 #[derive(Deserialize)]
 struct Envelope<'a> {
+    #[serde(default, borrow)]
+    k: Option<std::borrow::Cow<'a, str>>,
     #[serde(default)]
-    k: Option<&'a str>,
-    t: &'a str,
+    u: Option<String>,
+    #[serde(default, borrow)]
+    m: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    #[serde(borrow)]
+    t: std::borrow::Cow<'a, str>,
     #[serde(default)]
     id: Option<u64>,
     #[serde(default)]
@@ -125,34 +166,63 @@ fn raw_or_null(raw: Option<&RawValue>) -> String {
     raw.map_or_else(|| "null".to_owned(), |r| r.get().to_owned())
 }
 
-/// Parses and authenticates one page message.
-pub fn parse_inbound(text: &str, token: &str) -> Result<Inbound, ParseError> {
-    if text.len() > MAX_MESSAGE_BYTES {
+/// Compares two tokens in time that depends only on their lengths.
+fn same_token(given: &str, token: &str) -> bool {
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
+/// Parses and authenticates one page post (see the module docs for its shape).
+pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
+    if text.len() > MAX_POST_BYTES {
         return Err(ParseError::TooLarge(text.len()));
     }
     let env: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
-    if env.k != Some(token) {
+    if !env.k.as_deref().is_some_and(|k| same_token(k, token)) {
         return Err(ParseError::BadToken);
     }
-    let missing = |what: &str| ParseError::Malformed(format!("'{}' without '{what}'", env.t));
-    Ok(match env.t {
+    let items = env
+        .m
+        .ok_or_else(|| ParseError::Malformed("a post without its messages 'm'".into()))?;
+    Ok(Post {
+        url: env.u.unwrap_or_default(),
+        messages: items
+            .into_iter()
+            .map(|item| parse_message(item.get()))
+            .collect(),
+    })
+}
+
+/// Parses one message of an authenticated post.
+pub fn parse_message(text: &str) -> Result<Inbound, ParseError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(ParseError::TooLarge(text.len()));
+    }
+    let msg: Message<'_> =
+        serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
+    let missing = |what: &str| ParseError::Malformed(format!("'{}' without '{what}'", msg.t));
+    Ok(match msg.t.as_ref() {
         "init" => Inbound::Init,
         "ready" => Inbound::Ready,
         "call" => Inbound::Call {
-            id: env.id.ok_or_else(|| missing("id"))?,
-            name: env.name.clone().ok_or_else(|| missing("name"))?,
-            data: raw_or_null(env.data),
+            id: msg.id.ok_or_else(|| missing("id"))?,
+            name: msg.name.clone().ok_or_else(|| missing("name"))?,
+            data: raw_or_null(msg.data),
         },
         "emit" => Inbound::Emit {
-            name: env.name.clone().ok_or_else(|| missing("name"))?,
-            data: raw_or_null(env.data),
+            name: msg.name.clone().ok_or_else(|| missing("name"))?,
+            data: raw_or_null(msg.data),
         },
         "eval" => {
-            let id = env.id.ok_or_else(|| missing("id"))?;
-            let outcome = match env.ok {
-                Some(true) => Ok(raw_or_null(env.value)),
-                Some(false) => Err(env.error.clone().unwrap_or(JsError {
+            let id = msg.id.ok_or_else(|| missing("id"))?;
+            let outcome = match msg.ok {
+                Some(true) => Ok(raw_or_null(msg.value)),
+                Some(false) => Err(msg.error.clone().unwrap_or(JsError {
                     name: "Error".into(),
                     message: "unknown JavaScript error".into(),
                 })),
@@ -161,28 +231,10 @@ pub fn parse_inbound(text: &str, token: &str) -> Result<Inbound, ParseError> {
             Inbound::EvalResult { id, outcome }
         }
         "log" => Inbound::Log {
-            message: env.message.clone().unwrap_or_default(),
+            message: msg.message.clone().unwrap_or_default(),
         },
         other => return Err(ParseError::Malformed(format!("unknown type '{other}'"))),
     })
-}
-
-/// Parses one page post: a single message, or a batch (a JSON array of messages, which the
-/// bridge sends for everything posted during one JS task). Each message is authenticated on
-/// its own; the batch as a whole is refused only when it is too large or not an array.
-pub fn parse_post(text: &str, token: &str) -> Result<Vec<Result<Inbound, ParseError>>, ParseError> {
-    if text.len() > MAX_MESSAGE_BYTES {
-        return Err(ParseError::TooLarge(text.len()));
-    }
-    if !text.trim_start().starts_with('[') {
-        return Ok(vec![parse_inbound(text, token)]);
-    }
-    let items: Vec<&RawValue> =
-        serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
-    Ok(items
-        .into_iter()
-        .map(|item| parse_inbound(item.get(), token))
-        .collect())
 }
 
 /// Why an outbound op could not be built.
@@ -275,6 +327,20 @@ impl PageOp {
         Ok(PageOp::EvalWithResult { id, script })
     }
 
+    /// About how many bytes the op takes (its payload and script): what bounds on held
+    /// ops count.
+    pub fn weight(&self) -> usize {
+        16 + match self {
+            PageOp::Emit { name, data } => name.len() + data.len(),
+            PageOp::Resolve { outcome, .. } => match outcome {
+                Ok(value) => value.len(),
+                Err(err) => err.name.len() + err.message.len(),
+            },
+            PageOp::Eval { script } | PageOp::EvalWithResult { script, .. } => script.len(),
+            PageOp::Ack => 0,
+        }
+    }
+
     fn render_into(&self, out: &mut String) {
         match self {
             PageOp::Emit { name, data } => {
@@ -359,13 +425,14 @@ mod tests {
 
     const T: &str = "tok";
 
+    fn post(messages: &str) -> String {
+        format!(r#"{{"k":"tok","u":"https://tools.local/panel","m":[{messages}]}}"#)
+    }
+
     #[test]
     fn parses_every_message_type() {
         assert_eq!(
-            parse_inbound(
-                r#"{"k":"tok","t":"call","id":7,"name":"save","data":{"a":[1,2]}}"#,
-                T
-            ),
+            parse_message(r#"{"t":"call","id":7,"name":"save","data":{"a":[1,2]}}"#),
             Ok(Inbound::Call {
                 id: 7,
                 name: "save".into(),
@@ -373,7 +440,7 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_inbound(r#"{"k":"tok","t":"call","id":1,"name":"x"}"#, T),
+            parse_message(r#"{"t":"call","id":1,"name":"x"}"#),
             Ok(Inbound::Call {
                 id: 1,
                 name: "x".into(),
@@ -381,23 +448,22 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_inbound(r#"{"k":"tok","t":"emit","name":"e","data":3}"#, T),
+            parse_message(r#"{"t":"emit","name":"e","data":3}"#),
             Ok(Inbound::Emit {
                 name: "e".into(),
                 data: "3".into()
             })
         );
         assert_eq!(
-            parse_inbound(r#"{"k":"tok","t":"eval","id":3,"ok":true,"value":"hi"}"#, T),
+            parse_message(r#"{"t":"eval","id":3,"ok":true,"value":"hi"}"#),
             Ok(Inbound::EvalResult {
                 id: 3,
                 outcome: Ok("\"hi\"".into())
             })
         );
         assert_eq!(
-            parse_inbound(
-                r#"{"k":"tok","t":"eval","id":3,"ok":false,"error":{"name":"TypeError","message":"x is undefined"}}"#,
-                T
+            parse_message(
+                r#"{"t":"eval","id":3,"ok":false,"error":{"name":"TypeError","message":"x is undefined"}}"#
             ),
             Ok(Inbound::EvalResult {
                 id: 3,
@@ -407,64 +473,71 @@ mod tests {
                 })
             })
         );
-        assert_eq!(
-            parse_inbound(r#"{"k":"tok","t":"init"}"#, T),
-            Ok(Inbound::Init)
-        );
-        assert_eq!(
-            parse_inbound(r#"{"k":"tok","t":"ready"}"#, T),
-            Ok(Inbound::Ready)
-        );
+        assert_eq!(parse_message(r#"{"t":"init"}"#), Ok(Inbound::Init));
+        assert_eq!(parse_message(r#"{"t":"ready"}"#), Ok(Inbound::Ready));
     }
 
     #[test]
-    fn parses_batches_message_by_message() {
-        let batch = r#"[{"k":"tok","t":"call","id":1,"name":"a"},{"k":"x","t":"init"},{"k":"tok","t":"emit","name":"e","data":[1]}]"#;
-        let out = parse_post(batch, T).unwrap();
-        assert_eq!(out.len(), 3);
-        assert!(matches!(&out[0], Ok(Inbound::Call { id: 1, .. })));
-        assert_eq!(out[1], Err(ParseError::BadToken));
-        assert!(matches!(&out[2], Ok(Inbound::Emit { data, .. }) if data == "[1]"));
-        assert_eq!(
-            parse_post(r#"{"k":"tok","t":"ready"}"#, T).unwrap(),
-            vec![Ok(Inbound::Ready)]
+    fn parses_posts_message_by_message() {
+        let text = post(
+            r#"{"t":"call","id":1,"name":"a"},{"t":"nope"},{"t":"emit","name":"e","data":[1]}"#,
         );
+        let got = parse_post(&text, T).unwrap();
+        assert_eq!(got.url, "https://tools.local/panel");
+        assert_eq!(got.messages.len(), 3);
+        assert!(matches!(&got.messages[0], Ok(Inbound::Call { id: 1, .. })));
+        assert!(matches!(&got.messages[1], Err(ParseError::Malformed(m)) if m.contains("nope")));
+        assert!(matches!(&got.messages[2], Ok(Inbound::Emit { data, .. }) if data == "[1]"));
         assert!(matches!(
             parse_post("[1,", T),
             Err(ParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_post(r#"{"k":"tok"}"#, T),
+            Err(ParseError::Malformed(m)) if m.contains("'m'")
         ));
     }
 
     #[test]
     fn refuses_bad_input() {
         assert_eq!(
-            parse_inbound(r#"{"t":"call","id":1,"name":"x"}"#, T),
+            parse_post(r#"{"u":"x","m":[{"t":"call","id":1,"name":"x"}]}"#, T),
             Err(ParseError::BadToken)
         );
         assert_eq!(
-            parse_inbound(r#"{"k":"other","t":"call","id":1,"name":"x"}"#, T),
+            parse_post(r#"{"k":"other","m":[]}"#, T),
+            Err(ParseError::BadToken)
+        );
+        assert_eq!(
+            parse_post(r#"{"k":"to","m":[]}"#, T),
+            Err(ParseError::BadToken)
+        );
+        assert_eq!(
+            parse_post(r#"{"k":"tok2","m":[]}"#, T),
             Err(ParseError::BadToken)
         );
         assert!(matches!(
-            parse_inbound("not json", T),
+            parse_post("not json", T),
             Err(ParseError::Malformed(_))
         ));
         assert!(matches!(
-            parse_inbound(r#"{"k":"tok","t":"call","name":"x"}"#, T),
+            parse_message(r#"{"t":"call","name":"x"}"#),
             Err(ParseError::Malformed(m)) if m.contains("id")
         ));
         assert!(matches!(
-            parse_inbound(r#"{"k":"tok","t":"warp"}"#, T),
+            parse_message(r#"{"t":"warp"}"#),
             Err(ParseError::Malformed(m)) if m.contains("warp")
         ));
         let huge = format!(
-            r#"{{"k":"tok","t":"emit","name":"x","data":"{}"}}"#,
+            r#"{{"t":"emit","name":"x","data":"{}"}}"#,
             "a".repeat(MAX_MESSAGE_BYTES)
         );
-        assert!(matches!(
-            parse_inbound(&huge, T),
-            Err(ParseError::TooLarge(_))
-        ));
+        assert!(matches!(parse_message(&huge), Err(ParseError::TooLarge(_))));
+        // Within the post's limit, the one message over its own limit is refused alone.
+        let got = parse_post(&post(&huge), T).unwrap();
+        assert!(matches!(got.messages[..], [Err(ParseError::TooLarge(_))]));
+        let over = format!("{}{}", post(""), " ".repeat(MAX_POST_BYTES));
+        assert!(matches!(parse_post(&over, T), Err(ParseError::TooLarge(_))));
     }
 
     #[test]

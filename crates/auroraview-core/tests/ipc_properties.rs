@@ -1,8 +1,11 @@
 //! Property tests of the page protocol's parser (`auroraview_core::ipc`): whatever a page
 //! posts, parsing ends with messages or a clear error, never a panic; what the bridge sends
-//! comes back unchanged; a batch keeps its order and authenticates each message on its own.
+//! comes back unchanged; a post keeps its messages' order, and one without the token is
+//! refused whole.
 
-use auroraview_core::ipc::{parse_inbound, parse_post, Inbound, ParseError, MAX_MESSAGE_BYTES};
+use auroraview_core::ipc::{
+    parse_message, parse_post, Inbound, ParseError, MAX_MESSAGE_BYTES, MAX_POST_BYTES,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -33,26 +36,31 @@ fn bridge_message() -> impl Strategy<Value = (Value, Inbound)> {
     let id = 0u64..(1u64 << 53);
     prop_oneof![
         (id.clone(), any::<String>(), json_value()).prop_map(|(id, name, data)| {
-            let sent = json!({"k": TOKEN, "t": "call", "id": id, "name": name, "data": data});
+            let sent = json!({"t": "call", "id": id, "name": name, "data": data});
             let data = data.to_string();
             (sent, Inbound::Call { id, name, data })
         }),
         (any::<String>(), json_value()).prop_map(|(name, data)| {
-            let sent = json!({"k": TOKEN, "t": "emit", "name": name, "data": data});
+            let sent = json!({"t": "emit", "name": name, "data": data});
             let data = data.to_string();
             (sent, Inbound::Emit { name, data })
         }),
         (id, json_value()).prop_map(|(id, value)| {
-            let sent = json!({"k": TOKEN, "t": "eval", "id": id, "ok": true, "value": value});
+            let sent = json!({"t": "eval", "id": id, "ok": true, "value": value});
             let outcome = Ok(value.to_string());
             (sent, Inbound::EvalResult { id, outcome })
         }),
         any::<String>().prop_map(|message| {
-            let sent = json!({"k": TOKEN, "t": "log", "message": message});
+            let sent = json!({"t": "log", "message": message});
             (sent, Inbound::Log { message })
         }),
-        Just((json!({"k": TOKEN, "t": "ready"}), Inbound::Ready)),
+        Just((json!({"t": "ready"}), Inbound::Ready)),
     ]
+}
+
+/// A post as the bridge sends it.
+fn post_of(messages: Vec<Value>, token: &str) -> String {
+    json!({"k": token, "u": "https://tools.local/panel", "m": messages}).to_string()
 }
 
 /// JSON texts compared as values (number formatting may differ, meaning may not).
@@ -88,22 +96,40 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn any_text_parses_or_is_refused(text in any::<String>()) {
+    fn any_text_is_refused_with_a_reason(text in any::<String>()) {
+        // Random text never holds the token: refused, as malformed or unauthenticated.
         match parse_post(&text, TOKEN) {
-            Ok(messages) => prop_assert!(!messages.is_empty() || text.trim_start().starts_with('[')),
+            Err(ParseError::Malformed(why)) => prop_assert!(!why.is_empty()),
+            Err(ParseError::BadToken) => {}
+            other => prop_assert!(false, "unexpected {other:?} for {text:?}"),
+        }
+        match parse_message(&text) {
+            Ok(_) => {}
             Err(ParseError::Malformed(why)) => prop_assert!(!why.is_empty()),
             Err(other) => prop_assert!(false, "unexpected {other:?} for {text:?}"),
         }
     }
 
     #[test]
-    fn any_json_parses_or_is_refused(value in json_value()) {
-        // Not a message the bridge would send: it must still end cleanly, message by message.
-        let text = value.to_string();
-        if let Ok(messages) = parse_post(&text, TOKEN) {
-            for message in messages {
-                prop_assert!(matches!(message, Ok(_) | Err(ParseError::BadToken | ParseError::Malformed(_))));
+    fn any_json_is_refused_or_parsed_message_by_message(value in json_value(), k in any::<bool>()) {
+        // Not a post the bridge would send: it must still end cleanly. With the right
+        // token planted, whatever messages it holds end one by one.
+        let mut value = value;
+        if k {
+            if let Value::Object(map) = &mut value {
+                map.insert("k".into(), json!(TOKEN));
             }
+        }
+        match parse_post(&value.to_string(), TOKEN) {
+            Ok(post) => {
+                prop_assert!(k);
+                for message in post.messages {
+                    prop_assert!(matches!(message, Ok(_) | Err(ParseError::Malformed(_))));
+                }
+            }
+            Err(ParseError::Malformed(why)) => prop_assert!(!why.is_empty()),
+            Err(ParseError::BadToken) => {}
+            Err(other) => prop_assert!(false, "unexpected {other:?}"),
         }
     }
 
@@ -128,11 +154,13 @@ proptest! {
             0..7,
         ),
     ) {
-        let mut envelope = serde_json::Map::new();
-        envelope.insert("k".into(), json!(TOKEN));
-        envelope.insert("t".into(), json!(t));
-        envelope.extend(fields.clone());
-        let parsed = parse_inbound(&Value::Object(envelope).to_string(), TOKEN);
+        let mut message = serde_json::Map::new();
+        message.insert("t".into(), json!(t));
+        message.extend(fields.clone());
+        let post = parse_post(&post_of(vec![Value::Object(message)], TOKEN), TOKEN)
+            .expect("an authenticated post");
+        prop_assert_eq!(post.messages.len(), 1);
+        let parsed = post.messages.into_iter().next().expect("one message");
         let known = ["init", "ready", "call", "emit", "eval", "log"].contains(&t.as_str());
         match parsed {
             // The token is right: never refused as unauthenticated.
@@ -162,31 +190,30 @@ proptest! {
 
     #[test]
     fn what_the_bridge_sends_comes_back((sent, want) in bridge_message()) {
-        let got = parse_inbound(&sent.to_string(), TOKEN);
+        let got = parse_message(&sent.to_string());
         prop_assert!(matches!(&got, Ok(m) if same_message(m, &want)), "{got:?} != {want:?}");
     }
 
     #[test]
-    fn batches_keep_order_and_authenticate_each_message(
-        items in prop::collection::vec((bridge_message(), any::<bool>()), 1..12)
+    fn posts_keep_order_and_need_the_token(
+        items in prop::collection::vec(bridge_message(), 1..12),
+        token in prop_oneof![Just(TOKEN.to_string()), "[a-zA-Z0-9]{0,16}"],
+        url in any::<String>(),
     ) {
-        let batch: Vec<Value> = items
-            .iter()
-            .map(|((sent, _), forged)| {
-                let mut sent = sent.clone();
-                if *forged {
-                    sent["k"] = json!("guessed");
+        let messages: Vec<Value> = items.iter().map(|(sent, _)| sent.clone()).collect();
+        let text = json!({"k": token, "u": url, "m": messages}).to_string();
+        match parse_post(&text, TOKEN) {
+            Ok(post) => {
+                prop_assert_eq!(&token, TOKEN);
+                prop_assert_eq!(post.url, url);
+                prop_assert_eq!(post.messages.len(), items.len());
+                for (got, (_, want)) in post.messages.iter().zip(&items) {
+                    prop_assert!(matches!(got, Ok(m) if same_message(m, want)), "{got:?} != {want:?}");
                 }
-                sent
-            })
-            .collect();
-        let parsed = parse_post(&Value::Array(batch).to_string(), TOKEN).expect("a JSON array");
-        prop_assert_eq!(parsed.len(), items.len());
-        for (got, ((_, want), forged)) in parsed.iter().zip(&items) {
-            if *forged {
-                prop_assert_eq!(got, &Err(ParseError::BadToken));
-            } else {
-                prop_assert!(matches!(got, Ok(m) if same_message(m, want)), "{got:?} != {want:?}");
+            }
+            Err(err) => {
+                prop_assert!(token != TOKEN, "the right token refused: {err:?}");
+                prop_assert_eq!(err, ParseError::BadToken);
             }
         }
     }
@@ -194,33 +221,41 @@ proptest! {
 
 #[test]
 fn deep_nesting_never_overflows_the_stack() {
-    // The batch may be refused whole, or item by item; either way with an error.
+    // Refused with an error, as a post and as a message.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    match parse_post(&deep, TOKEN) {
-        Err(ParseError::Malformed(_)) => {}
-        Ok(items) => assert!(
-            items
-                .iter()
-                .all(|item| matches!(item, Err(ParseError::Malformed(_)))),
-            "{items:?}"
-        ),
-        other => panic!("{other:?}"),
-    }
+    assert!(matches!(
+        parse_post(&deep, TOKEN),
+        Err(ParseError::Malformed(_))
+    ));
+    assert!(matches!(
+        parse_message(&deep),
+        Err(ParseError::Malformed(_))
+    ));
+    let deep_in_post = format!(r#"{{"k":"{TOKEN}","m":[{deep}]}}"#);
+    assert!(matches!(
+        parse_post(&deep_in_post, TOKEN),
+        Ok(post) if matches!(post.messages[..], [Err(ParseError::Malformed(_))])
+    ));
     // A call's data is passed on as raw JSON text, unparsed: the handler's decoder judges
     // it (Python's json refuses it with RecursionError, which rejects the page's call).
     let data = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    let call = format!(r#"{{"k":"{TOKEN}","t":"call","id":1,"name":"x","data":{data}}}"#);
+    let call = format!(r#"{{"t":"call","id":1,"name":"x","data":{data}}}"#);
     assert!(matches!(
-        parse_inbound(&call, TOKEN),
+        parse_message(&call),
         Ok(Inbound::Call { data: got, .. }) if got == data
     ));
 }
 
 #[test]
 fn a_post_over_the_limit_is_refused_before_parsing() {
-    let text = format!("[{}]", " ".repeat(MAX_MESSAGE_BYTES));
+    let text = format!("[{}]", " ".repeat(MAX_POST_BYTES));
     assert_eq!(
         parse_post(&text, TOKEN),
+        Err(ParseError::TooLarge(MAX_POST_BYTES + 2))
+    );
+    let message = format!("[{}]", " ".repeat(MAX_MESSAGE_BYTES));
+    assert_eq!(
+        parse_message(&message),
         Err(ParseError::TooLarge(MAX_MESSAGE_BYTES + 2))
     );
 }

@@ -31,28 +31,54 @@ pub(crate) struct PyDispatcher {
     idle_hint: Mutex<String>,
 }
 
-/// A posted Python callable: exceptions and abandonment are logged.
+/// A posted Python callable: exceptions are logged; abandonment (a shutdown with the task
+/// still queued) calls its `abandon` callable with the error, or is logged without one.
 struct PyPostTask {
     func: Py<PyAny>,
+    abandon: Option<Py<PyAny>>,
 }
 
 impl Task for PyPostTask {
     fn run(self: Box<Self>) {
         Python::attach(|py| {
-            if let Err(err) = self.func.call0(py) {
-                let what = describe(py, &self.func);
-                log_exception(py, &format!("main-thread task {what} raised"), err);
+            let Err(err) = self.func.call0(py) else {
+                return;
+            };
+            let what = describe(py, &self.func);
+            if err.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
+                // Ctrl+C arrived while the task ran: the pump must not swallow it. Deliver
+                // it again to the main thread's loop (run_main_loop raises it; a host's
+                // Python loop sees it at its next signal check).
+                log_warning(
+                    py,
+                    &format!("main-thread task {what} was interrupted (Ctrl+C); passing it on"),
+                );
+                // SAFETY: only records a pending SIGINT for the interpreter; the GIL is held.
+                unsafe { pyo3::ffi::PyErr_SetInterrupt() };
+                return;
             }
+            log_exception(py, &format!("main-thread task {what} raised"), err);
         });
     }
 
     fn abandon(self: Box<Self>, reason: DispatchError) {
         Python::try_attach(|py| {
             let what = describe(py, &self.func);
-            log_warning(
-                py,
-                &format!("main-thread task {what} did not run: {reason}"),
-            );
+            let Some(abandon) = self.abandon else {
+                log_warning(
+                    py,
+                    &format!("main-thread task {what} did not run: {reason}"),
+                );
+                return;
+            };
+            let error = dispatch_error(py, &reason, false, "");
+            if let Err(err) = abandon.call1(py, (error.into_value(py),)) {
+                log_exception(
+                    py,
+                    &format!("the abandon callback of main-thread task {what} raised"),
+                    err,
+                );
+            }
         });
     }
 }
@@ -168,11 +194,14 @@ impl PyDispatcher {
         self.inner.pump_count()
     }
 
-    /// Queues `func()` for the owner thread and returns at once.
-    fn post(&self, py: Python<'_>, func: Py<PyAny>) -> PyResult<()> {
+    /// Queues `func()` for the owner thread and returns at once. If the dispatcher shuts
+    /// down with it still queued, `abandon(error)` is called instead (once), or that is
+    /// logged when there is no `abandon`.
+    #[pyo3(signature = (func, abandon=None))]
+    fn post(&self, py: Python<'_>, func: Py<PyAny>, abandon: Option<Py<PyAny>>) -> PyResult<()> {
         // Posting never blocks, so the GIL stays held (a Python waker runs under it).
         self.inner
-            .post_task(Box::new(PyPostTask { func }))
+            .post_task(Box::new(PyPostTask { func, abandon }))
             .map_err(|e| self.error(py, &e))
     }
 

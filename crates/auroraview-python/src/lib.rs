@@ -20,9 +20,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::PyDispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
     m.add_class::<webview::PyWebViewProxy>()?;
+    m.add_class::<webview::PyPageCall>()?;
     m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
     m.add_function(wrap_pyfunction!(webview::start_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(webview::runtime_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(webview::run_ui_pass, m)?)?;
+    m.add_function(wrap_pyfunction!(webview::runtime_stats, m)?)?;
     m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;
     Ok(())
 }

@@ -9,14 +9,14 @@
 
 use crate::errors::log_exception;
 use auroraview_webview::{
-    CallRequest, EvalError, IpcSink, Mode, Runtime, SendError, StartError, WebViewProxy,
-    WebViewSpec,
+    EvalError, IpcSink, Mode, PageCall, Responder, Runtime, SendError, StartError, WebViewProxy,
+    WebViewSpec, INTERNAL_ERROR,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 static ERROR_CLASSES: [PyOnceLock<Py<PyType>>; 8] = [
@@ -72,7 +72,7 @@ fn eval_error(py: Python<'_>, err: &EvalError) -> PyErr {
         },
         EvalError::Timeout => make_error(py, 5, err.to_string()),
         EvalError::Closed => make_error(py, 0, err.to_string()),
-        EvalError::PageChanged => make_error(py, 6, err.to_string()),
+        EvalError::PageChanged | EvalError::PageGone(_) => make_error(py, 6, err.to_string()),
         EvalError::Send(send) => send_error(py, send),
     }
 }
@@ -95,11 +95,24 @@ struct PySink {
 }
 
 impl IpcSink for PySink {
-    fn on_call(&self, _proxy: &WebViewProxy, call: CallRequest) {
+    fn on_call(&self, _proxy: &WebViewProxy, call: PageCall) {
+        // Without Python (the interpreter is finalizing) the call is dropped here, which
+        // rejects it: the page still hears.
         Python::try_attach(|py| {
-            let args = (call.page, call.id, call.name, call.data);
-            if let Err(err) = self.sink.call_method1(py, "_on_call", args) {
+            let call = match Py::new(py, PyPageCall::new(call)) {
+                Ok(call) => call,
+                Err(err) => return log_exception(py, "cannot hand a page call to Python", err),
+            };
+            if let Err(err) = self
+                .sink
+                .call_method1(py, "_on_call", (call.clone_ref(py),))
+            {
+                let message = format!(
+                    "the host's call router failed: {}",
+                    describe_error(py, &err)
+                );
                 log_exception(py, "the WebView call router raised", err);
+                let _ = call.get().settle(Err((INTERNAL_ERROR.to_owned(), message)));
             }
         });
     }
@@ -170,6 +183,25 @@ pub(crate) fn start_runtime(py: Python<'_>, mode: &str) -> PyResult<&'static str
     started
         .map(|rt| rt.mode().name())
         .map_err(|e| start_error(py, &e))
+}
+
+/// Hosted mode, on the UI (main) thread: applies queued WebView commands now, for when the
+/// host's loop no longer runs (interpreter exit). Returns False, doing nothing, elsewhere.
+#[pyfunction]
+pub(crate) fn run_ui_pass() -> bool {
+    Runtime::current().is_some_and(|rt| rt.run_pass_now())
+}
+
+/// What the WebView runtime holds now: `{"open_views", "pending_evals",
+/// "queued_commands"}`, all 0 when no runtime runs.
+#[pyfunction]
+pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let stats = Runtime::current().map(|rt| rt.stats());
+    let out = PyDict::new(py);
+    out.set_item("open_views", stats.map_or(0, |s| s.open_views))?;
+    out.set_item("pending_evals", stats.map_or(0, |s| s.pending_evals))?;
+    out.set_item("queued_commands", stats.map_or(0, |s| s.queued_commands))?;
+    Ok(out)
 }
 
 /// The mode of the runtime running in this process, or None.
@@ -264,29 +296,6 @@ impl PyWebViewProxy {
             .map_err(|e| eval_error(py, &e))
     }
 
-    /// Settles JS call `id` of page `page` with `value_json`, or rejects it with
-    /// `error = (name, message)`.
-    #[pyo3(signature = (page, id, value_json=None, error=None))]
-    fn resolve(
-        &self,
-        py: Python<'_>,
-        page: u64,
-        id: u64,
-        value_json: Option<String>,
-        error: Option<(String, String)>,
-    ) -> PyResult<()> {
-        let outcome = match (value_json, error) {
-            (_, Some((name, message))) => Err(auroraview_core::ipc::JsError { name, message }),
-            (Some(json), None) => Ok(json),
-            (None, None) => Ok("null".to_owned()),
-        };
-        match self.inner.resolve(page, id, outcome) {
-            // A call whose WebView closed has no page left to tell.
-            Ok(()) | Err(SendError::Closed) => Ok(()),
-            Err(err) => Err(send_error(py, &err)),
-        }
-    }
-
     fn load_url(&self, py: Python<'_>, url: &str) -> PyResult<()> {
         self.inner.load_url(url).map_err(|e| send_error(py, &e))
     }
@@ -325,6 +334,18 @@ impl PyWebViewProxy {
         self.inner.close();
     }
 
+    /// Calls `callback()` once, on the completion thread, as soon as the WebView has closed
+    /// (at once if it has), without waiting for its handlers. Exceptions are logged.
+    fn on_closed(&self, callback: Py<PyAny>) {
+        self.inner.on_closed(Box::new(move || {
+            let _ = Python::try_attach(|py| {
+                if let Err(err) = callback.call0(py) {
+                    log_exception(py, "a WebView close hook raised", err);
+                }
+            });
+        }));
+    }
+
     /// Waits at most `timeout` seconds for the WebView to close; True if it did.
     fn wait_closed(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
         let timeout = millis(timeout * 1000.0, "timeout")?;
@@ -336,6 +357,104 @@ impl PyWebViewProxy {
             "<auroraview._core.WebViewProxy id={} closed={}>",
             self.inner.id(),
             self.inner.is_closed()
+        )
+    }
+}
+
+/// `str(err)`, or its type name when even that fails (an exception whose `__str__` raises).
+fn describe_error(py: Python<'_>, err: &PyErr) -> String {
+    let value = err.value(py);
+    let type_name = value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "exception".to_owned());
+    match value.str() {
+        Ok(text) => format!("{type_name}: {text}"),
+        Err(_) => type_name,
+    }
+}
+
+/// One `auroraview.call` from the page, handed to Python's router: settle it once with
+/// `resolve(value_json)` or `reject(name, message)`. If Python never does (the object is
+/// collected unanswered), the call is rejected with an internal error.
+#[pyclass(frozen, module = "auroraview._core", name = "PageCall")]
+pub(crate) struct PyPageCall {
+    name: String,
+    data: String,
+    responder: Mutex<Option<Responder>>,
+}
+
+impl PyPageCall {
+    fn new(call: PageCall) -> Self {
+        PyPageCall {
+            name: call.name,
+            data: call.data,
+            responder: Mutex::new(Some(call.responder)),
+        }
+    }
+
+    /// Settles the call unless it was settled already; true if this settled it.
+    fn settle(&self, outcome: Result<String, (String, String)>) -> Result<bool, SendError> {
+        let taken = self
+            .responder
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let Some(responder) = taken else {
+            return Ok(false);
+        };
+        let outcome =
+            outcome.map_err(|(name, message)| auroraview_core::ipc::JsError { name, message });
+        match responder.resolve(outcome) {
+            // A call whose WebView closed has no page left to tell.
+            Ok(()) | Err(SendError::Closed) => Ok(true),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+#[pymethods]
+impl PyPageCall {
+    /// The handler the page asked for.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The page's argument as JSON text.
+    #[getter]
+    fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// True once the call has been answered.
+    #[getter]
+    fn settled(&self) -> bool {
+        self.responder
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Resolves the page's Promise with `value_json` (JSON text). A value too large or not
+    /// JSON rejects it instead, saying so. Returns False if the call was already settled.
+    fn resolve(&self, py: Python<'_>, value_json: String) -> PyResult<bool> {
+        self.settle(Ok(value_json)).map_err(|e| send_error(py, &e))
+    }
+
+    /// Rejects the page's Promise with an Error named `name`. Returns False if the call
+    /// was already settled.
+    fn reject(&self, py: Python<'_>, name: String, message: String) -> PyResult<bool> {
+        self.settle(Err((name, message)))
+            .map_err(|e| send_error(py, &e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<auroraview._core.PageCall {:?} settled={}>",
+            self.name,
+            self.settled()
         )
     }
 }

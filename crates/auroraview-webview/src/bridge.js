@@ -1,143 +1,249 @@
 // auroraview JS bridge: injected into the main frame of every page before page scripts run.
 // It defines window.auroraview (call / on / off / once / emit / whenReady) and the private
 // window.__auroraview_deliver that the host calls with batches of operations.
-// Placeholders replaced by Rust: __AV_TOKEN__ (per-WebView secret), __AV_MAX__ (byte limit).
+//
+// Hostile pages: a page may replace any global or prototype method (JSON.stringify,
+// Array.prototype.push, Promise, setTimeout, Object.prototype setters and toJSON, ...).
+// So everything the bridge uses is captured here, before any page script runs, and called
+// through those captured references; its own records are objects without a prototype; and
+// the per-WebView secret (TOKEN) never enters an object, an array or a call the page can
+// reach: it is added to the outgoing text by string concatenation, and the text goes
+// straight to the engine's native postMessage, also captured here.
+//
+// Placeholders replaced by Rust: __AV_TOKEN__ (the secret), __AV_MAX__ (byte limit),
+// __AV_POST__ (an expression giving a function that posts one string to the host with the
+// engine's native message handler, captured now; null when there is none).
 (function () {
   "use strict";
-  if (window.top !== window) return; // sub-frames never get the bridge
-  if (Object.prototype.hasOwnProperty.call(window, "auroraview")) return;
-  var ipc = window.ipc; // defined (frozen) by wry before this script runs
-  if (!ipc || typeof ipc.postMessage !== "function") return;
+  var W = window;
+  if (W.top !== W) return; // sub-frames never get the bridge
+  if (Object.prototype.hasOwnProperty.call(W, "auroraview")) return;
+
+  // --- captured before any page script can change them ---------------------------------
+  var apply = Reflect.apply;
+  var defineProperty = Object.defineProperty;
+  var freeze = Object.freeze;
+  var stringify = JSON.stringify;
+  var P = Promise;
+  var ErrorCtor = Error;
+  var TypeErrorCtor = TypeError;
+  var RangeErrorCtor = RangeError;
+  var StringCtor = String;
+  var indirectEval = W.eval;
+  var setTimeoutRaw = W.setTimeout;
+  var clearTimeoutRaw = W.clearTimeout;
+  var queueMicrotaskRaw = W.queueMicrotask;
+  var encoder = new TextEncoder();
+  var encode = TextEncoder.prototype.encode;
+  var sliceString = String.prototype.slice;
+  var addListener = EventTarget.prototype.addEventListener;
+  var doc = W.document;
+  function getter(proto, name) {
+    var d = Object.getOwnPropertyDescriptor(proto, name);
+    return d && d.get;
+  }
+  var documentURL = getter(Document.prototype, "URL");
+  var readyState = getter(Document.prototype, "readyState");
+  var persisted = getter(PageTransitionEvent.prototype, "persisted");
+  var postRaw = __AV_POST__;
+  if (typeof postRaw !== "function") return;
 
   var TOKEN = "__AV_TOKEN__";
   var MAX = __AV_MAX__;
+  var MAX_DELAY = 2147483647; // setTimeout's longest delay (2^31-1 ms)
   var nextId = 1;
-  var pending = new Map(); // call id -> {resolve, reject, name}
-  var listeners = new Map(); // event name -> array of functions
+  var pending = { __proto__: null }; // call id -> {resolve, reject, name, timer}
+  var listeners = { __proto__: null }; // event name -> list (see newList)
   var resolveReady;
-  var ready = new Promise(function (r) { resolveReady = r; });
+  var ready = new P(function (r) { resolveReady = r; });
 
-  function byteLength(text) {
-    // Cheap bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
-    if (text.length * 3 <= MAX) return text.length;
-    return new TextEncoder().encode(text).length;
+  function call0(fn, self) { return apply(fn, self, []); }
+
+  function text(x) {
+    try { return StringCtor(x); } catch (_) { return "<a value that cannot be shown>"; }
   }
 
-  // Messages posted during one JS task travel together: one postMessage per burst, as a
-  // JSON array, so a page firing a thousand calls costs the host one dispatch, not a
-  // thousand. Order is kept; each batch stays within the size limit.
-  var outbox = [];
-  var outboxBound = 0; // upper bound of the batch's UTF-8 size
+  function byteLength(s) {
+    // Cheap bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
+    if (s.length * 3 <= MAX) return s.length;
+    return apply(encode, encoder, [s]).length;
+  }
+
+  // --- to the host ------------------------------------------------------------------------
+  // Messages posted during one JS task travel together: one post per burst, so a page
+  // firing a thousand calls costs the host one dispatch. Order is kept; each post stays
+  // within the size limit. The outbox is a string: nothing a page can hook.
+  var outbox = "";
+  var outboxBound = 0; // upper bound of the outbox's UTF-8 size
   var flushScheduled = false;
 
   function flush() {
     flushScheduled = false;
-    var batch = outbox;
-    outbox = [];
+    if (outbox === "") return;
+    var body = outbox;
+    outbox = "";
     outboxBound = 0;
-    if (batch.length === 1) ipc.postMessage(batch[0]);
-    else if (batch.length > 1) ipc.postMessage("[" + batch.join(",") + "]");
+    var url = "";
+    try { url = apply(sliceString, call0(documentURL, doc), [0, 4096]); } catch (_) { /* "" */ }
+    postRaw('{"k":"' + TOKEN + '","u":' + stringify(url) + ',"m":[' + body + "]}");
   }
 
-  function send(message) {
-    message.k = TOKEN;
-    var text = JSON.stringify(message);
-    var size = byteLength(text);
-    if (size > MAX) {
-      throw new RangeError("auroraview: message of " + size +
-        " bytes exceeds the " + MAX + "-byte limit");
-    }
-    var bound = Math.min(text.length * 3, MAX) + 1;
+  function queue(message) {
+    var bound = (message.length * 3 < MAX ? message.length * 3 : MAX) + 1;
     if (outboxBound + bound > MAX) flush();
-    outbox.push(text);
+    outbox = outbox === "" ? message : outbox + "," + message;
     outboxBound += bound;
     if (!flushScheduled) {
       flushScheduled = true;
-      queueMicrotask(flush);
+      apply(queueMicrotaskRaw, W, [flush]);
     }
+  }
+
+  // One message as JSON text ({text}), or why it is refused ({json: detail} when the value
+  // is not JSON-serialisable, {size: bytes} when it is too large). `value` is the page's;
+  // whatever its toJSON or getters throw is caught. `key` names the value's field.
+  function encodeMessage(head, key, value) {
+    var body = "{" + head;
+    if (key !== null) {
+      var json;
+      try {
+        json = stringify(value === undefined ? null : value);
+      } catch (e) {
+        return { __proto__: null, json: errorInfo(e).message };
+      }
+      body += ',"' + key + '":' + (json === undefined ? "null" : json);
+    }
+    body += "}";
+    var size = byteLength(body);
+    if (size > MAX) return { __proto__: null, size: size };
+    return { __proto__: null, text: body };
+  }
+
+  function tooLarge(size) {
+    return "message of " + size + " bytes exceeds the " + MAX + "-byte limit";
   }
 
   function errorInfo(e) {
-    if (e && typeof e === "object") {
-      return { name: String(e.name || "Error"), message: String(e.message || e) };
+    var name = "Error";
+    var message;
+    if (e !== null && (typeof e === "object" || typeof e === "function")) {
+      try {
+        var n = e.name;
+        if (n !== undefined && n !== null && n !== "") name = text(n);
+      } catch (_) { /* keep "Error" */ }
+      try {
+        var m = e.message;
+        message = m === undefined || m === null ? text(e) : text(m);
+      } catch (_) {
+        message = "<the error's message cannot be read>";
+      }
+    } else {
+      message = text(e);
     }
-    return { name: "Error", message: String(e) };
+    return { __proto__: null, name: name, message: message };
+  }
+
+  function namedError(name, message) {
+    var err = new ErrorCtor(message);
+    defineProperty(err, "name", { __proto__: null, value: name, writable: true,
+      configurable: true });
+    return err;
   }
 
   function report(e) {
-    // JavaScriptCore's e.stack holds the frames only: lead with the name and message.
-    var text = e instanceof Error ? e.name + ": " + e.message + (e.stack ? "\n" + e.stack : "")
-      : String(e);
-    try { send({ t: "log", message: text }); } catch (_) { /* ignore */ }
+    var info = errorInfo(e);
+    var detail = info.name + ": " + info.message;
+    try {
+      var stack = e && e.stack;
+      if (typeof stack === "string" && stack !== "") detail += "\n" + stack;
+    } catch (_) { /* no stack */ }
+    var m = encodeMessage('"t":"log","message":' + stringify(detail), null);
+    if (m.text !== undefined) queue(m.text);
   }
 
+  // --- calls ------------------------------------------------------------------------------
   function call(name, data, options) {
-    return new Promise(function (resolve, reject) {
+    return new P(function (resolve, reject) {
       if (typeof name !== "string" || name === "") {
-        reject(new TypeError("auroraview.call: the handler name must be a non-empty string"));
+        reject(new TypeErrorCtor("auroraview.call: the handler name must be a non-empty string"));
         return;
       }
-      var timeoutMs = options == null ? undefined : options.timeoutMs;
+      var timeoutMs = options === undefined || options === null ? undefined : options.timeoutMs;
       if (timeoutMs !== undefined &&
           !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < Infinity)) {
-        reject(new TypeError("auroraview.call('" + name +
+        reject(new TypeErrorCtor("auroraview.call('" + name +
           "'): timeoutMs must be a positive number of milliseconds"));
         return;
       }
       var id = nextId++;
-      try {
-        send({ t: "call", id: id, name: name, data: data === undefined ? null : data });
-      } catch (e) {
-        var err = e instanceof RangeError ? e : new TypeError(
-          "auroraview.call('" + name + "'): data is not JSON-serialisable: " + e.message);
-        reject(err);
+      var m = encodeMessage('"t":"call","id":' + id + ',"name":' + stringify(name), "data", data);
+      if (m.text === undefined) {
+        reject(m.size !== undefined ? new RangeErrorCtor("auroraview: " + tooLarge(m.size))
+          : new TypeErrorCtor("auroraview.call('" + name +
+            "'): data is not JSON-serialisable: " + m.json));
         return;
       }
-      var entry = { resolve: resolve, reject: reject, name: name, timer: null };
-      pending.set(id, entry);
-      if (timeoutMs !== undefined) {
-        // The page stops waiting; the handler still runs, and its late answer is dropped.
-        entry.timer = setTimeout(function () {
-          if (pending.get(id) !== entry) return;
-          pending.delete(id);
-          var err = new Error("auroraview.call('" + name + "') got no answer within " +
-            timeoutMs + " ms");
-          err.name = "TimeoutError";
-          reject(err);
-        }, timeoutMs);
-      }
+      var entry = { __proto__: null, resolve: resolve, reject: reject, name: name, timer: null };
+      pending[id] = entry;
+      if (timeoutMs !== undefined) startTimer(id, entry, timeoutMs, timeoutMs);
+      queue(m.text);
     });
   }
 
+  // The page stops waiting after `total` ms; the handler still runs, and its late answer is
+  // dropped. Delays past setTimeout's limit are waited out in steps.
+  function startTimer(id, entry, left, total) {
+    var step = left > MAX_DELAY ? MAX_DELAY : left;
+    entry.timer = apply(setTimeoutRaw, W, [function () {
+      if (pending[id] !== entry) return;
+      if (left > MAX_DELAY) { startTimer(id, entry, left - MAX_DELAY, total); return; }
+      delete pending[id];
+      entry.reject(namedError("TimeoutError", "auroraview.call('" + entry.name +
+        "') got no answer within " + total + " ms"));
+    }, step]);
+  }
+
   function settle(id, ok, payload) {
-    var entry = pending.get(id);
-    if (!entry) return; // unknown, or the caller stopped waiting (timeoutMs)
-    pending.delete(id);
-    if (entry.timer !== null) clearTimeout(entry.timer);
+    var entry = pending[id];
+    if (entry === undefined) return; // unknown, or the caller stopped waiting (timeoutMs)
+    delete pending[id];
+    if (entry.timer !== null) apply(clearTimeoutRaw, W, [entry.timer]);
     if (ok) {
       entry.resolve(payload);
     } else {
-      var err = new Error(payload && payload.message);
-      err.name = (payload && payload.name) || "Error";
-      entry.reject(err);
+      var info = payload !== null && typeof payload === "object" ? payload : { __proto__: null };
+      entry.reject(namedError(info.name ? text(info.name) : "Error", text(info.message)));
     }
   }
 
+  // --- events -----------------------------------------------------------------------------
+  // A listener list is a prototype-less object {n, 0: fn, 1: fn, ...}.
   function on(name, fn) {
-    if (typeof fn !== "function") throw new TypeError("auroraview.on: listener must be a function");
-    var list = listeners.get(name);
-    if (!list) { list = []; listeners.set(name, list); }
-    list.push(fn);
-    return function unsubscribe() { off(name, fn); };
+    if (typeof fn !== "function") {
+      throw new TypeErrorCtor("auroraview.on: listener must be a function");
+    }
+    var key = text(name);
+    var list = listeners[key];
+    if (list === undefined) { list = { __proto__: null, n: 0 }; listeners[key] = list; }
+    list[list.n] = fn;
+    list.n += 1;
+    return function unsubscribe() { off(key, fn); };
   }
 
   function off(name, fn) {
-    var list = listeners.get(name);
-    if (!list) return;
-    if (fn === undefined) { listeners.delete(name); return; }
-    var i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) listeners.delete(name);
+    var key = text(name);
+    var list = listeners[key];
+    if (list === undefined) return;
+    if (fn === undefined) { delete listeners[key]; return; }
+    for (var i = 0; i < list.n; i++) {
+      if (list[i] === fn) {
+        for (var j = i; j + 1 < list.n; j++) list[j] = list[j + 1];
+        list.n -= 1;
+        delete list[list.n];
+        break;
+      }
+    }
+    if (list.n === 0) delete listeners[key];
   }
 
   function once(name, fn) {
@@ -146,48 +252,77 @@
   }
 
   function dispatch(name, data) {
-    var list = listeners.get(name);
-    if (!list) return;
-    list = list.slice();
-    for (var i = 0; i < list.length; i++) {
-      try { list[i](data); } catch (e) { report(e); }
+    var list = listeners[name];
+    if (list === undefined) return;
+    var snapshot = { __proto__: null };
+    var count = list.n;
+    for (var i = 0; i < count; i++) snapshot[i] = list[i];
+    for (var k = 0; k < count; k++) {
+      try { snapshot[k](data); } catch (e) { report(e); }
     }
   }
 
   function emit(name, data) {
     if (typeof name !== "string" || name === "") {
-      throw new TypeError("auroraview.emit: the event name must be a non-empty string");
+      throw new TypeErrorCtor("auroraview.emit: the event name must be a non-empty string");
     }
-    send({ t: "emit", name: name, data: data === undefined ? null : data });
+    var m = encodeMessage('"t":"emit","name":' + stringify(name), "data", data);
+    if (m.size !== undefined) throw new RangeErrorCtor("auroraview: " + tooLarge(m.size));
+    if (m.text === undefined) {
+      throw new TypeErrorCtor("auroraview.emit('" + name + "'): data is not JSON-serialisable: " +
+        m.json);
+    }
+    queue(m.text);
+  }
+
+  // --- evaluations ------------------------------------------------------------------------
+  function postEvalError(id, name, message) {
+    var head = '"t":"eval","id":' + id + ',"ok":false,"error":' +
+      stringify({ __proto__: null, name: name, message: message });
+    var m = encodeMessage(head, null);
+    if (m.text !== undefined) {
+      queue(m.text);
+    } else {
+      queue('{"t":"eval","id":' + id + ',"ok":false,"error":{"name":"RangeError",' +
+        '"message":"the script\'s error was too large to report"}}');
+    }
   }
 
   function postValue(id, value) {
-    var message = { t: "eval", id: id, ok: true, value: value === undefined ? null : value };
-    try {
-      send(message);
-    } catch (e) {
-      // Too large (RangeError from send) or not JSON (TypeError from JSON.stringify).
-      send({ t: "eval", id: id, ok: false, error: e instanceof RangeError
-        ? { name: "RangeError", message: "the script's value was refused: " + e.message }
-        : { name: "TypeError", message: "the script's value is not JSON-serialisable: " +
-            e.message } });
+    var m = encodeMessage('"t":"eval","id":' + id + ',"ok":true', "value", value);
+    if (m.text !== undefined) {
+      queue(m.text);
+    } else if (m.size !== undefined) {
+      postEvalError(id, "RangeError", "the script's value was refused: " + tooLarge(m.size));
+    } else {
+      postEvalError(id, "TypeError", "the script's value is not JSON-serialisable: " + m.json);
     }
+  }
+
+  // `await` takes a value's Promise (or thenable) apart without calling anything the page
+  // replaced on Promise.prototype; a `then` getter that throws is caught like a rejection.
+  async function settleEval(id, value) {
+    var result;
+    try {
+      result = await value;
+    } catch (e) {
+      var info = errorInfo(e);
+      postEvalError(id, info.name, info.message);
+      return;
+    }
+    postValue(id, result);
   }
 
   function evalWithResult(id, source) {
     var value;
     try {
-      value = (0, eval)(source);
+      value = indirectEval(source);
     } catch (e) {
-      send({ t: "eval", id: id, ok: false, error: errorInfo(e) });
+      var info = errorInfo(e);
+      postEvalError(id, info.name, info.message);
       return;
     }
-    if (value && typeof value.then === "function") {
-      value.then(function (v) { postValue(id, v); },
-        function (e) { send({ t: "eval", id: id, ok: false, error: errorInfo(e) }); });
-    } else {
-      postValue(id, value);
-    }
+    settleEval(id, value);
   }
 
   function deliver(ops) {
@@ -197,7 +332,7 @@
         switch (op[0]) {
           case "e": dispatch(op[1], op[2]); break;
           case "r": settle(op[1], op[2] === 1, op[3]); break;
-          case "x": (0, eval)(op[1]); break;
+          case "x": indirectEval(op[1]); break;
           case "v": evalWithResult(op[1], op[2]); break;
           case "a": resolveReady(); break;
         }
@@ -207,27 +342,41 @@
     }
   }
 
-  window.addEventListener("pagehide", function () {
-    pending.forEach(function (entry) {
-      entry.reject(new Error("auroraview: the page is unloading; call '" + entry.name +
-        "' was abandoned"));
-    });
-    pending.clear();
-  });
+  // --- page lifecycle ---------------------------------------------------------------------
+  function handshake() {
+    queue('{"t":"ready"}');
+  }
 
-  Object.defineProperty(window, "__auroraview_deliver", { value: deliver });
-  Object.defineProperty(window, "auroraview", {
-    value: Object.freeze({
+  apply(addListener, W, ["pagehide", function () {
+    for (var id in pending) {
+      var entry = pending[id];
+      delete pending[id];
+      if (entry.timer !== null) apply(clearTimeoutRaw, W, [entry.timer]);
+      entry.reject(namedError("Error", "auroraview: the page is unloading; call '" +
+        entry.name + "' was abandoned"));
+    }
+  }]);
+  // A page restored from the back/forward cache keeps this bridge but is a new page to the
+  // host: say ready again, so what the host holds for it flows.
+  apply(addListener, W, ["pageshow", function (event) {
+    var restored = false;
+    try { restored = call0(persisted, event) === true; } catch (_) { /* not restored */ }
+    if (restored) handshake();
+  }]);
+
+  defineProperty(W, "__auroraview_deliver", { __proto__: null, value: deliver });
+  defineProperty(W, "auroraview", {
+    __proto__: null,
+    value: freeze({
       call: call, on: on, off: off, once: once, emit: emit,
       whenReady: function () { return ready; },
     }),
   });
 
-  send({ t: "init" });
-  function domReady() { send({ t: "ready" }); }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", domReady, { once: true });
+  queue('{"t":"init"}');
+  if (call0(readyState, doc) === "loading") {
+    apply(addListener, doc, ["DOMContentLoaded", handshake, { __proto__: null, once: true }]);
   } else {
-    domReady();
+    handshake();
   }
 })();

@@ -44,6 +44,9 @@ pub enum EvalError {
     Closed,
     /// The page navigated or reloaded before the script reported back.
     PageChanged,
+    /// The page's web process ended (crashed, was killed) before the script reported back,
+    /// or while its page is gone; says why.
+    PageGone(String),
     /// The command could not be sent.
     Send(SendError),
 }
@@ -57,6 +60,11 @@ impl fmt::Display for EvalError {
             EvalError::PageChanged => {
                 f.write_str("the page navigated or reloaded before the script reported back")
             }
+            EvalError::PageGone(why) => write!(
+                f,
+                "the page's web process ended ({why}) before the script reported back; \
+                 reload() the WebView to bring its page back"
+            ),
             EvalError::Send(e) => e.fmt(f),
         }
     }

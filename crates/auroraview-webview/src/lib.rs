@@ -14,7 +14,9 @@
 //! `auroraview_core::ipc`).
 
 mod bridge;
+mod call;
 mod error;
+mod evals;
 mod noise;
 mod origin;
 mod platform;
@@ -26,10 +28,11 @@ mod spec;
 mod spin;
 mod ui;
 
+pub use call::{PageCall, Responder, INTERNAL_ERROR};
 pub use error::{EvalError, SendError, StartError};
 pub use origin::origin_of;
 pub use proxy::WebViewProxy;
-pub use reactor::Completion;
-pub use runtime::{Mode, Runtime, COMMAND_QUEUE_CAPACITY};
-pub use sink::{CallRequest, IpcSink};
+pub use reactor::{CloseHook, Completion};
+pub use runtime::{Mode, Runtime, RuntimeStats, COMMAND_QUEUE_CAPACITY};
+pub use sink::{IpcSink, MAX_INBOX_BYTES};
 pub use spec::WebViewSpec;

@@ -5,7 +5,7 @@
 //! the completion thread (`reactor.rs`), each exactly once, or through a bounded wait.
 
 use crate::error::{EvalError, SendError};
-use crate::reactor::{Completion, ReactorMsg};
+use crate::reactor::{CloseHook, Completion, ReactorMsg};
 use crate::runtime::{RuntimeInner, UiCommand};
 use crate::spin::{spin_recv, Spun, SPIN};
 use auroraview_core::command_queue::{PushError, Wake};
@@ -39,7 +39,7 @@ impl ViewShared {
         self.closed_cv.notify_all();
     }
 
-    fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
 }
@@ -91,6 +91,16 @@ impl WebViewProxy {
                 .0;
         }
         true
+    }
+
+    /// Runs `hook` once, on the completion thread, as soon as the WebView has closed (at
+    /// once if it has already), even while its handler thread is still busy.
+    pub fn on_closed(&self, hook: CloseHook) {
+        self.rt.reactor.send(ReactorMsg::OnClose {
+            view: self.view.id,
+            closed: self.view.clone(),
+            hook,
+        });
     }
 
     pub(crate) fn send(&self, cmd: UiCommand) -> Result<(), SendError> {
@@ -190,8 +200,9 @@ impl WebViewProxy {
     }
 
     /// Settles JS call `id` of page `page` with a value (JSON text) or an error. A value
-    /// that is too large or not JSON rejects the call with an error saying so.
-    pub fn resolve(
+    /// that is too large or not JSON rejects the call with an error saying so. Only a
+    /// [`Responder`](crate::Responder) calls this: it is how a call is settled once.
+    pub(crate) fn resolve(
         &self,
         page: u64,
         id: u64,

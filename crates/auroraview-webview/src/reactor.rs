@@ -10,11 +10,14 @@
 //! no polling.
 
 use crate::error::EvalError;
+use crate::evals::PendingEvals;
+use crate::proxy::ViewShared;
 use crate::spin::{spin_recv, Spun, SPIN};
 use auroraview_core::ThreadKey;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Runs once with an evaluation's outcome (`Ok` holds the value as JSON text).
@@ -29,6 +32,8 @@ pub(crate) enum ReactorMsg {
     },
     Complete {
         id: u64,
+        /// The WebView whose page reported it: an entry of another WebView is not touched.
+        view: u64,
         outcome: Result<String, EvalError>,
     },
     Fail {
@@ -38,16 +43,22 @@ pub(crate) enum ReactorMsg {
     CloseView {
         view: u64,
     },
+    /// Run `hook` once the view has closed (at once if it has already).
+    OnClose {
+        view: u64,
+        closed: Arc<ViewShared>,
+        hook: CloseHook,
+    },
 }
 
-struct Entry {
-    view: u64,
-    done: Completion,
-}
+/// Runs once, on the completion thread, after its WebView closed.
+pub type CloseHook = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone)]
 pub(crate) struct Reactor {
     tx: Sender<ReactorMsg>,
+    /// Evaluations pending now (for diagnostics and the tests' accounting).
+    pending: Arc<AtomicUsize>,
     /// The completion thread, which must never wait for a completion itself.
     pub(crate) thread: ThreadKey,
 }
@@ -56,16 +67,27 @@ impl Reactor {
     pub(crate) fn start() -> std::io::Result<Self> {
         let (tx, rx) = crossbeam_channel::unbounded();
         let (key_tx, key_rx) = crossbeam_channel::bounded(1);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let counted = pending.clone();
         std::thread::Builder::new()
             .name("auroraview-completions".into())
             .spawn(move || {
                 let _ = key_tx.send(ThreadKey::current());
-                run(rx)
+                run(rx, &counted)
             })?;
         let thread = key_rx
             .recv()
             .map_err(|_| std::io::Error::other("the completion thread ended before it started"))?;
-        Ok(Reactor { tx, thread })
+        Ok(Reactor {
+            tx,
+            pending,
+            thread,
+        })
+    }
+
+    /// Evaluations waiting for their page now.
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
     }
 
     /// Sends a message; the thread lives for the process, so this cannot fail in practice.
@@ -76,37 +98,29 @@ impl Reactor {
     }
 }
 
-fn run(rx: Receiver<ReactorMsg>) {
-    let mut table: HashMap<u64, Entry> = HashMap::new();
-    let mut deadlines: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+fn run(rx: Receiver<ReactorMsg>, pending: &AtomicUsize) {
+    let mut evals: PendingEvals<Completion> = PendingEvals::default();
+    let mut close_hooks: HashMap<u64, Vec<CloseHook>> = HashMap::new();
     loop {
-        // Expire what is due, then sleep until the next deadline or message.
-        let now = Instant::now();
-        while let Some(Reverse((when, id))) = deadlines.peek().copied() {
-            if when > now {
-                break;
-            }
-            deadlines.pop();
-            if let Some(entry) = table.remove(&id) {
-                finish(entry, Err(EvalError::Timeout));
-            }
+        for done in evals.expire(Instant::now()) {
+            finish(done, Err(EvalError::Timeout));
         }
-        let next_deadline = deadlines.peek().map(|Reverse((when, _))| *when);
+        pending.store(evals.len(), Ordering::Release);
+        // Sleep until the next deadline or message (after a short spin).
+        let next_deadline = evals.next_deadline();
         let msg = match spin_recv(&rx, SPIN, next_deadline) {
-            Spun::Got(msg) => Some(msg),
+            Spun::Got(msg) => msg,
             Spun::Disconnected => break,
-            Spun::Empty => None,
-        };
-        let msg = match (msg, deadlines.peek()) {
-            (Some(msg), _) => msg,
-            (None, Some(Reverse((when, _)))) => match rx.recv_deadline(*when) {
-                Ok(msg) => msg,
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => break,
-            },
-            (None, None) => match rx.recv() {
-                Ok(msg) => msg,
-                Err(_) => break,
+            Spun::Empty => match next_deadline {
+                Some(when) => match rx.recv_deadline(when) {
+                    Ok(msg) => msg,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match rx.recv() {
+                    Ok(msg) => msg,
+                    Err(_) => break,
+                },
             },
         };
         match msg {
@@ -116,43 +130,49 @@ fn run(rx: Receiver<ReactorMsg>) {
                 deadline,
                 done,
             } => {
-                table.insert(id, Entry { view, done });
-                deadlines.push(Reverse((deadline, id)));
+                if let Err(done) = evals.register(id, view, deadline, done) {
+                    log::error!("auroraview: evaluation id {id} registered twice");
+                    finish(done, Err(EvalError::Closed));
+                }
             }
-            ReactorMsg::Complete { id, outcome } => {
-                if let Some(entry) = table.remove(&id) {
-                    finish(entry, outcome);
+            ReactorMsg::Complete { id, view, outcome } => {
+                if let Some(done) = evals.complete(id, view) {
+                    finish(done, outcome);
                 }
             }
             ReactorMsg::Fail { ids, error } => {
-                for id in ids {
-                    if let Some(entry) = table.remove(&id) {
-                        finish(entry, Err(error.clone()));
-                    }
+                for done in evals.fail(ids) {
+                    finish(done, Err(error.clone()));
+                }
+            }
+            ReactorMsg::OnClose { view, closed, hook } => {
+                // The UI thread marks a view closed before it sends CloseView, so a hook
+                // registered after that mark runs here, and one before it waits for it.
+                if closed.is_closed() {
+                    run_hook(hook);
+                } else {
+                    close_hooks.entry(view).or_default().push(hook);
                 }
             }
             ReactorMsg::CloseView { view } => {
-                let ids: Vec<u64> = table
-                    .iter()
-                    .filter(|(_, e)| e.view == view)
-                    .map(|(id, _)| *id)
-                    .collect();
-                for id in ids {
-                    if let Some(entry) = table.remove(&id) {
-                        finish(entry, Err(EvalError::Closed));
-                    }
+                for hook in close_hooks.remove(&view).unwrap_or_default() {
+                    run_hook(hook);
+                }
+                for done in evals.close_view(view) {
+                    finish(done, Err(EvalError::Closed));
                 }
             }
-        }
-        // Drop heap entries whose evaluation already ended, so the heap stays small.
-        if deadlines.len() > 64 && deadlines.len() > 2 * table.len() {
-            deadlines.retain(|Reverse((_, id))| table.contains_key(id));
         }
     }
 }
 
-fn finish(entry: Entry, outcome: Result<String, EvalError>) {
-    let done = entry.done;
+fn run_hook(hook: CloseHook) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(hook)).is_err() {
+        log::error!("auroraview: a close hook panicked");
+    }
+}
+
+fn finish(done: Completion, outcome: Result<String, EvalError>) {
     if std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || done(outcome))).is_err() {
         log::error!("auroraview: an evaluation callback panicked");
     }

@@ -5,13 +5,12 @@
 use crate::error::{SendError, StartError};
 use crate::proxy::{ViewShared, WebViewProxy};
 use crate::reactor::Reactor;
-use crate::sink::{spawn_handler_thread, HandlerMsg, IpcSink};
+use crate::sink::{spawn_handler_thread, Inbox, IpcSink};
 use crate::spec::WebViewSpec;
 use auroraview_core::command_queue::CommandQueue;
 use auroraview_core::ipc::PageOp;
 use auroraview_core::ThreadKey;
-use crossbeam_channel::Sender;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,8 +36,8 @@ pub(crate) enum UiCommand {
 pub(crate) struct CreateRequest {
     pub(crate) spec: WebViewSpec,
     pub(crate) shared: Arc<ViewShared>,
-    pub(crate) inbound: Sender<HandlerMsg>,
-    pub(crate) reply: Sender<Result<(), StartError>>,
+    pub(crate) inbound: Inbox,
+    pub(crate) reply: crossbeam_channel::Sender<Result<(), StartError>>,
 }
 
 pub(crate) struct RuntimeInner {
@@ -48,6 +47,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) mode: Mode,
     next_view: AtomicU64,
     next_eval: AtomicU64,
+    /// WebViews that exist on the UI thread now.
+    pub(crate) open_views: AtomicUsize,
 }
 
 impl RuntimeInner {
@@ -74,6 +75,18 @@ impl Mode {
             Mode::Hosted => "hosted",
         }
     }
+}
+
+/// What the runtime holds now: for diagnostics, and for tests that check nothing was left
+/// behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeStats {
+    /// WebViews open on the UI thread.
+    pub open_views: usize,
+    /// Evaluations waiting for their page.
+    pub pending_evals: usize,
+    /// Commands waiting for the UI thread.
+    pub queued_commands: usize,
 }
 
 /// The WebView runtime of this process.
@@ -127,6 +140,7 @@ impl Runtime {
                 mode,
                 next_view: AtomicU64::new(1),
                 next_eval: AtomicU64::new(1),
+                open_views: AtomicUsize::new(0),
             });
             crate::ui::install(inner.clone());
             let _ = tx.send(inner);
@@ -143,6 +157,14 @@ impl Runtime {
         Ok(rt)
     }
 
+    pub fn stats(&self) -> RuntimeStats {
+        RuntimeStats {
+            open_views: self.inner.open_views.load(Ordering::Acquire),
+            pending_evals: self.inner.reactor.pending(),
+            queued_commands: self.inner.queue.len(),
+        }
+    }
+
     pub fn mode(&self) -> Mode {
         self.inner.mode
     }
@@ -150,6 +172,18 @@ impl Runtime {
     /// True when called on the UI thread.
     pub fn is_ui_thread(&self) -> bool {
         ThreadKey::current() == self.inner.ui_thread
+    }
+
+    /// Hosted mode, on the UI thread: runs one pass now (applies queued commands, such as
+    /// closes) instead of waiting for the host's loop to. For when that loop has ended (the
+    /// interpreter is exiting after `app.exec()` returned). False, and nothing done, on any
+    /// other thread or in own mode (whose UI thread runs its own loop).
+    pub fn run_pass_now(&self) -> bool {
+        if self.inner.mode != Mode::Hosted || !self.is_ui_thread() {
+            return false;
+        }
+        crate::ui::process();
+        true
     }
 
     /// Opens a WebView and waits (at most `timeout`) until it exists. `sink` hears the page
@@ -172,14 +206,13 @@ impl Runtime {
             view: shared.clone(),
             rt: self.inner.clone(),
         };
-        let (inbound_tx, inbound_rx) = crossbeam_channel::unbounded();
         let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
-        let handler = spawn_handler_thread(proxy.clone(), sink, inbound_rx)
+        let (inbound, handler) = spawn_handler_thread(proxy.clone(), sink)
             .map_err(|e| StartError(format!("cannot start the handler thread: {e}")))?;
         let request = CreateRequest {
             spec,
             shared,
-            inbound: inbound_tx,
+            inbound,
             reply: reply_tx,
         };
         self.inner

@@ -1,25 +1,30 @@
 //! [`IpcSink`]: what the application (the Python binding, or a Rust user) implements to hear
-//! from the page. Its methods run on the WebView's handler thread, never on the UI thread.
+//! from the page, and the handler thread that calls it. Its methods run on the WebView's
+//! handler thread, never on the UI thread.
+//!
+//! The UI thread hands page messages to the handler thread through an [`Inbox`], which is
+//! bounded in bytes: a page flooding large messages past a slow handler has its calls
+//! rejected at once ("the handlers are busy") and its events dropped with a warning, and the
+//! host's memory stays bounded.
 
+use crate::call::PageCall;
 use crate::proxy::WebViewProxy;
 use crate::spin::{spin_recv, Spun, SPIN};
+use crossbeam_channel::{Receiver, Sender};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-/// A call from the page: answer it with [`WebViewProxy::resolve`] (from any thread, at any
-/// time; a call whose page is gone by then is dropped).
-#[derive(Debug, Clone)]
-pub struct CallRequest {
-    /// The page (document) the call came from; resolves for an older page are dropped.
-    pub page: u64,
-    pub id: u64,
-    pub name: String,
-    /// The argument as JSON text.
-    pub data: String,
-}
+/// Most bytes of page messages that may wait for one WebView's handlers.
+pub const MAX_INBOX_BYTES: usize = 64 * 1024 * 1024;
+/// What one queued message costs beyond its payload (keeps a flood of empty messages
+/// bounded too).
+const MESSAGE_OVERHEAD: usize = 128;
 
 /// Receives page traffic in arrival order on the WebView's handler thread.
 pub trait IpcSink: Send + Sync + 'static {
-    /// `auroraview.call(name, data)` from the page.
-    fn on_call(&self, proxy: &WebViewProxy, call: CallRequest);
+    /// `auroraview.call(name, data)` from the page. Answer through `call.responder`, now or
+    /// later, from any thread; a call dropped unanswered is rejected for you.
+    fn on_call(&self, proxy: &WebViewProxy, call: PageCall);
     /// `auroraview.emit(name, data)` from the page (`data` as JSON text).
     fn on_event(&self, proxy: &WebViewProxy, name: String, data: String);
     /// The WebView closed; called once, last.
@@ -28,28 +33,73 @@ pub trait IpcSink: Send + Sync + 'static {
 
 /// Messages from the UI thread to a handler thread.
 pub(crate) enum HandlerMsg {
-    Call(CallRequest),
+    Call(PageCall),
     Event { name: String, data: String },
 }
 
-fn next_message(rx: &crossbeam_channel::Receiver<HandlerMsg>) -> Option<HandlerMsg> {
-    match spin_recv(rx, SPIN, None) {
-        Spun::Got(msg) => Some(msg),
-        Spun::Disconnected => None,
-        Spun::Empty => rx.recv().ok(),
+impl HandlerMsg {
+    fn cost(&self) -> usize {
+        MESSAGE_OVERHEAD
+            + match self {
+                HandlerMsg::Call(call) => call.name.len() + call.data.len(),
+                HandlerMsg::Event { name, data } => name.len() + data.len(),
+            }
     }
 }
 
-/// Runs a WebView's handler thread until the UI thread drops its sender (the WebView closed).
+/// The UI thread's end of a handler thread's queue: bounded in bytes.
+pub(crate) struct Inbox {
+    tx: Sender<(HandlerMsg, usize)>,
+    bytes: Arc<AtomicUsize>,
+}
+
+impl Inbox {
+    /// Queues `msg` for the handlers, or hands it back when [`MAX_INBOX_BYTES`] would be
+    /// exceeded (the caller rejects or drops it, saying why).
+    pub(crate) fn send(&self, msg: HandlerMsg) -> Result<(), HandlerMsg> {
+        let cost = msg.cost();
+        let waiting = self.bytes.fetch_add(cost, Ordering::AcqRel);
+        if waiting + cost > MAX_INBOX_BYTES && waiting > 0 {
+            self.bytes.fetch_sub(cost, Ordering::AcqRel);
+            return Err(msg);
+        }
+        self.tx.send((msg, cost)).map_err(|e| {
+            self.bytes.fetch_sub(cost, Ordering::AcqRel);
+            e.into_inner().0
+        })
+    }
+
+    /// Bytes waiting for the handlers now.
+    pub(crate) fn waiting(&self) -> usize {
+        self.bytes.load(Ordering::Acquire)
+    }
+}
+
+fn next_message(rx: &Receiver<(HandlerMsg, usize)>, bytes: &AtomicUsize) -> Option<HandlerMsg> {
+    let got = match spin_recv(rx, SPIN, None) {
+        Spun::Got(msg) => Some(msg),
+        Spun::Disconnected => None,
+        Spun::Empty => rx.recv().ok(),
+    };
+    got.map(|(msg, cost)| {
+        bytes.fetch_sub(cost, Ordering::AcqRel);
+        msg
+    })
+}
+
+/// Starts a WebView's handler thread; it runs until the UI thread drops the returned
+/// [`Inbox`] (the WebView closed) and it has delivered everything queued before that.
 pub(crate) fn spawn_handler_thread(
     proxy: WebViewProxy,
-    sink: std::sync::Arc<dyn IpcSink>,
-    rx: crossbeam_channel::Receiver<HandlerMsg>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new()
+    sink: Arc<dyn IpcSink>,
+) -> std::io::Result<(Inbox, std::thread::JoinHandle<()>)> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let bytes = Arc::new(AtomicUsize::new(0));
+    let counted = bytes.clone();
+    let handle = std::thread::Builder::new()
         .name(format!("auroraview-handlers-{}", proxy.id()))
         .spawn(move || {
-            while let Some(msg) = next_message(&rx) {
+            while let Some(msg) = next_message(&rx, &counted) {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match msg {
                     HandlerMsg::Call(call) => sink.on_call(&proxy, call),
                     HandlerMsg::Event { name, data } => sink.on_event(&proxy, name, data),
@@ -58,6 +108,11 @@ pub(crate) fn spawn_handler_thread(
                     log::error!("auroraview: a page handler panicked");
                 }
             }
-            sink.on_closed(&proxy);
-        })
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink.on_closed(&proxy)))
+                .is_err()
+            {
+                log::error!("auroraview: the close handler panicked");
+            }
+        })?;
+    Ok((Inbox { tx, bytes }, handle))
 }

@@ -111,9 +111,73 @@ impl wry::raw_window_handle::HasWindowHandle for XlibParent {
     }
 }
 
-/// The engine's default browser-data location serves here.
+/// One web context for every WebView of the process: one network process, shared caches.
+/// (wry would otherwise make a context per WebView, and each would keep its own network
+/// process running after its WebView closed.)
 pub(crate) fn web_context() -> Option<wry::WebContext> {
-    None
+    Some(wry::WebContext::new(None))
+}
+
+/// The bridge's way to the host (see `bridge.js`): WebKit's native message handler
+/// `auroraview`, registered by [`connect_ipc`], captured before any page script runs.
+pub(crate) const BRIDGE_POST: &str = "(function () { \
+    var handlers = window.webkit && window.webkit.messageHandlers; \
+    var h = handlers && handlers.auroraview; if (!h) return null; var post = h.postMessage; \
+    return function (text) { apply(post, h, [text]); }; })()";
+
+/// Page messages come through our own WebKit message handler ([`connect_ipc`]), not wry's:
+/// wry drops every message from a page whose URL its `http::Uri` cannot parse (`file://`,
+/// `data:`), so such pages never got a working bridge.
+pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, _view: u64) -> wry::WebViewBuilder<'_> {
+    builder
+}
+
+/// Registers the `auroraview` message handler on the WebView's content manager. Called right
+/// after the WebView is built, before the UI thread's loop runs again (so before the page's
+/// first script).
+pub(crate) fn connect_ipc(webview: &wry::WebView, view: u64) {
+    use javascriptcore::ValueExt as _;
+    use webkit2gtk::UserContentManagerExt as _;
+    use webkit2gtk::WebViewExt as _;
+    use wry::WebViewExtUnix;
+    let Some(manager) = webview.webview().user_content_manager() else {
+        log::error!("auroraview: WebView {view} has no content manager: its page gets no bridge");
+        return;
+    };
+    manager.connect_script_message_received(Some("auroraview"), move |_, message| {
+        let Some(value) = message.js_value() else {
+            return;
+        };
+        // Anything but a string (the bridge posts strings) becomes text the parser refuses.
+        let body = value.to_str().to_string();
+        crate::ui::event(crate::ui::UiEvent::Ipc { view, body });
+    });
+    if !manager.register_script_message_handler("auroraview") {
+        log::error!("auroraview: WebView {view}: cannot register the page's message handler");
+    }
+}
+
+/// Reports the page's web process ending on its own (a crash, the OOM killer, a `kill`):
+/// the WebView stays, its page is gone until it loads again.
+pub(crate) fn watch_web_process(webview: &wry::WebView, view: u64) {
+    use webkit2gtk::WebViewExt as _;
+    use wry::WebViewExtUnix;
+    webview
+        .webview()
+        .connect_web_process_terminated(move |_, reason| {
+            let reason = match reason {
+                webkit2gtk::WebProcessTerminationReason::Crashed => "it crashed",
+                webkit2gtk::WebProcessTerminationReason::ExceededMemoryLimit => {
+                    "it exceeded its memory limit"
+                }
+                webkit2gtk::WebProcessTerminationReason::TerminatedByApi => "it was terminated",
+                _ => "it ended",
+            };
+            crate::ui::event(crate::ui::UiEvent::PageProcessEnded {
+                view,
+                reason: reason.to_owned(),
+            });
+        });
 }
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
@@ -200,6 +264,13 @@ fn x11_window_exists(xid: u64) -> bool {
 /// gone, destroying the X child raises BadWindow, which would make GDK exit the process:
 /// the drop runs inside a GDK error trap.
 pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+    {
+        // End the page's web process now: dropping the view alone leaves it to WebKit,
+        // and a page stuck in a loop would keep burning a CPU until the host exits.
+        use webkit2gtk::WebViewExt as _;
+        use wry::WebViewExtUnix;
+        webview.webview().terminate_web_process();
+    }
     gtk::gdk::error_trap_push();
     drop(webview);
     if let NativeWindow::TopLevel { window, .. } = window {

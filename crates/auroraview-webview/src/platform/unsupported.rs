@@ -27,6 +27,19 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
     None
 }
 
+/// No engine here: the bridge never starts.
+pub(crate) const BRIDGE_POST: &str = "null";
+
+pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, _view: u64) -> wry::WebViewBuilder<'_> {
+    builder
+}
+
+pub(crate) fn connect_ipc(_webview: &wry::WebView, _view: u64) {}
+
+/// Reporting a page's web process ending on its own is not wired on this platform yet (the
+/// engine's own crash handling applies).
+pub(crate) fn watch_web_process(_webview: &wry::WebView, _view: u64) {}
+
 pub(crate) fn create_window(_spec: &WebViewSpec, _view: u64) -> Result<NativeWindow, StartError> {
     Err(StartError("unsupported platform".into()))
 }

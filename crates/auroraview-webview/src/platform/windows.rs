@@ -342,6 +342,30 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
     )))
 }
 
+/// The bridge's way to the host (see `bridge.js`): the engine's native post function,
+/// captured before any page script runs (not `window.ipc`, whose wrapper looks it up at
+/// call time, where a page could have replaced it).
+pub(crate) const BRIDGE_POST: &str = "(function () { \
+    var c = window.chrome; var w = c && c.webview; if (!w) return null; \
+    var post = w.postMessage; return function (text) { apply(post, w, [text]); }; })()";
+
+/// Page messages come through wry's IPC handler.
+pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, view: u64) -> wry::WebViewBuilder<'_> {
+    builder.with_ipc_handler(move |request: wry::http::Request<String>| {
+        crate::ui::event(crate::ui::UiEvent::Ipc {
+            view,
+            body: request.into_body(),
+        });
+    })
+}
+
+/// Nothing to connect after building: wry's handler is set on the builder ([`with_ipc`]).
+pub(crate) fn connect_ipc(_webview: &wry::WebView, _view: u64) {}
+
+/// Reporting a page's web process ending on its own is not wired on this platform yet (the
+/// engine's own crash handling applies).
+pub(crate) fn watch_web_process(_webview: &wry::WebView, _view: u64) {}
+
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
     if let Some(parent) = spec.parent {
         return Ok(NativeWindow::Child { parent });

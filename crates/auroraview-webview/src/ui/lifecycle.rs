@@ -1,0 +1,194 @@
+//! A WebView's life on the UI thread: built, navigated, its page loading or its web process
+//! ending, closed.
+//!
+//! What must not live here: page messages (`page.rs`), delivery to the page (`view.rs`),
+//! platform calls other than through `crate::platform`.
+
+use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
+use super::{event, UiEvent, UiState};
+use crate::error::{EvalError, StartError};
+use crate::noise::NoiseLimit;
+use crate::origin::OriginPolicy;
+use crate::platform::{self, NativeWindow};
+use crate::reactor::ReactorMsg;
+use crate::runtime::CreateRequest;
+use auroraview_core::ipc::PageOp;
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+
+impl UiState {
+    pub(super) fn create(&mut self, req: CreateRequest) {
+        let CreateRequest {
+            spec,
+            shared,
+            inbound,
+            reply,
+        } = req;
+        let id = shared.id;
+        let token = new_token();
+        let mut policy = OriginPolicy::new(&spec.allowed_origins);
+        let context = self.web_context.as_mut();
+        let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
+            let window = platform::create_window(&spec, id)?;
+            let builder = match context {
+                Some(context) => wry::WebViewBuilder::new_with_web_context(context),
+                None => wry::WebViewBuilder::new(),
+            };
+            let builder = platform::with_ipc(builder, id)
+                .with_initialization_script(crate::bridge::script(&token))
+                .with_on_page_load_handler(move |load, _url| {
+                    if matches!(load, wry::PageLoadEvent::Started) {
+                        event(UiEvent::PageLoadStarted { view: id });
+                    }
+                })
+                .with_devtools(spec.debug)
+                // wry's defaults (visible, focused) would show a hidden WebView while it is
+                // built and take keyboard focus from the host when embedding.
+                .with_visible(spec.visible)
+                .with_focused(spec.visible && spec.parent.is_none());
+            let builder = match &spec.url {
+                Some(url) => {
+                    policy.trust_url(url);
+                    builder.with_url(url)
+                }
+                None => {
+                    policy.trust_inline();
+                    builder.with_html(spec.html.clone().unwrap_or_default())
+                }
+            };
+            let webview = platform::build_webview(builder, &window, &spec)?;
+            // Before the loop runs again, so before the page's first script.
+            platform::connect_ipc(&webview, id);
+            platform::watch_web_process(&webview, id);
+            window.set_visible(&webview, spec.visible);
+            Ok((window, webview))
+        })();
+        match built {
+            Ok((window, webview)) => {
+                self.views.insert(
+                    id,
+                    View {
+                        shared,
+                        webview,
+                        window,
+                        token,
+                        policy,
+                        page: 0,
+                        ready: false,
+                        gone: None,
+                        held: Vec::new(),
+                        held_bytes: 0,
+                        batch: Vec::new(),
+                        in_flight: HashSet::new(),
+                        inbound,
+                        warned_origin: false,
+                        noise: NoiseLimit::default(),
+                        naive: spec.naive_delivery,
+                    },
+                );
+                self.rt.open_views.fetch_add(1, Ordering::AcqRel);
+                let _ = reply.send(Ok(()));
+            }
+            Err(err) => {
+                shared.mark_closed();
+                let _ = reply.send(Err(err));
+            }
+        }
+    }
+
+    pub(super) fn close(&mut self, view: u64) {
+        let Some(mut v) = self.views.remove(&view) else {
+            return;
+        };
+        self.rt.open_views.fetch_sub(1, Ordering::AcqRel);
+        v.shared.mark_closed();
+        report_suppressed(view, v.noise.take_suppressed());
+        // Ops never delivered end too: evaluations with Closed (the reactor would end them
+        // anyway; this keeps "pending" honest at once).
+        fail_evals(
+            &self.rt,
+            v.held.iter().chain(v.batch.iter()),
+            EvalError::Closed,
+        );
+        self.rt.reactor.send(ReactorMsg::CloseView { view });
+        let View {
+            webview,
+            window,
+            inbound,
+            ..
+        } = v;
+        drop(inbound); // the handler thread finishes its queue, calls on_closed, and ends
+        platform::destroy(webview, window);
+    }
+
+    /// Flushes the view's ops gathered so far (keeping order), then navigates. When the
+    /// navigation loads a new document, what is sent from now on is for that document:
+    /// it is held until its bridge reports ready. (A fragment-only change stays in the same
+    /// document, which keeps its bridge: nothing is held.)
+    pub(super) fn navigate(
+        &mut self,
+        view: u64,
+        new_document: bool,
+        go: impl FnOnce(&mut View) -> wry::Result<()>,
+    ) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        flush_view(&rt, v, &mut self.script);
+        if new_document {
+            v.ready = false;
+        }
+        if let Err(err) = go(v) {
+            log::error!("auroraview: navigation of WebView {view} failed: {err}");
+        }
+    }
+
+    /// A new document is on its way: evaluations sent to the old one will not be
+    /// answered, and results of its calls have nowhere to go.
+    pub(super) fn page_load_started(&mut self, view: u64) {
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        v.page += 1;
+        v.ready = false;
+        v.gone = None;
+        v.held.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+        v.held_bytes = v.held.iter().map(PageOp::weight).sum();
+        v.batch.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+        let ids: Vec<u64> = v.in_flight.drain().collect();
+        if !ids.is_empty() {
+            self.rt.reactor.send(ReactorMsg::Fail {
+                ids,
+                error: EvalError::PageChanged,
+            });
+        }
+    }
+
+    /// The page's web process ended on its own (crash, OOM, kill). The WebView stays; its
+    /// page is gone until the next load (`reload()`): what waited for it ends now, and what
+    /// is sent meanwhile ends at once.
+    pub(super) fn page_process_ended(&mut self, view: u64, reason: String) {
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        log::error!(
+            "auroraview: WebView {view}: the page's web process ended ({reason}); the page is \
+             gone until it is reloaded (webview.reload())"
+        );
+        v.page += 1;
+        v.ready = false;
+        let mut ended: Vec<PageOp> = std::mem::take(&mut v.held);
+        ended.append(&mut v.batch);
+        v.held_bytes = 0;
+        let mut ids: Vec<u64> = v.in_flight.drain().collect();
+        ids.extend(super::view::eval_ids(ended.iter()));
+        v.gone = Some(reason.clone());
+        if !ids.is_empty() {
+            self.rt.reactor.send(ReactorMsg::Fail {
+                ids,
+                error: EvalError::PageGone(reason),
+            });
+        }
+    }
+}

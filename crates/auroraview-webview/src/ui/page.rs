@@ -1,0 +1,127 @@
+//! What the page says, on the UI thread: a post is parsed and authenticated, its sender's
+//! origin judged, and each message handed on (calls and events to the handler thread,
+//! evaluation results to the completion thread) without ever running Python or waiting.
+//!
+//! What must not live here: commands from the host (`mod.rs`), delivery to the page
+//! (`view.rs`).
+
+use super::view::{flush_view, page_warning, release_held, View};
+use super::UiState;
+use crate::call::{PageCall, Responder};
+use crate::error::EvalError;
+use crate::proxy::WebViewProxy;
+use crate::reactor::ReactorMsg;
+use crate::runtime::RuntimeInner;
+use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
+use auroraview_core::ipc::{parse_post, Inbound, ParseError};
+use std::sync::Arc;
+
+impl UiState {
+    /// A post from the page of WebView `view`.
+    pub(super) fn ipc(&mut self, view: u64, body: &str) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        let post = match parse_post(body, &v.token) {
+            Ok(post) => post,
+            Err(ParseError::BadToken) => {
+                page_warning(v, view, || {
+                    "ignored an IPC message without its token (a sub-frame or a foreign \
+                     script?)"
+                        .to_string()
+                });
+                return;
+            }
+            Err(err) => {
+                page_warning(v, view, || format!("ignored a message: {err}"));
+                return;
+            }
+        };
+        let current = v.webview.url().unwrap_or_default();
+        if !v.policy.allows(&post.url, &current) {
+            if !v.warned_origin {
+                v.warned_origin = true;
+                log::warn!(
+                    "auroraview: WebView {view}: {} is not an allowed origin; its page gets \
+                     no bridge (allow it explicitly with allowed_origins)",
+                    post.url
+                );
+            }
+            return;
+        }
+        for msg in post.messages {
+            match msg {
+                Ok(msg) => inbound(&rt, v, view, msg, &mut self.script),
+                Err(err) => page_warning(v, view, || format!("ignored a message: {err}")),
+            }
+        }
+    }
+}
+
+fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script: &mut String) {
+    match msg {
+        Inbound::Init => {}
+        Inbound::Ready => {
+            v.ready = true;
+            release_held(v);
+            flush_view(rt, v, script);
+        }
+        Inbound::Call { id, name, data } => call(rt, v, id, name, data),
+        Inbound::Emit { name, data } => {
+            if let Err(HandlerMsg::Event { name, .. }) =
+                v.inbound.send(HandlerMsg::Event { name, data })
+            {
+                let waiting = v.inbound.waiting();
+                page_warning(v, view, || {
+                    format!(
+                        "dropped the page's event '{name}': {waiting} bytes of page messages \
+                         already wait for its handlers (at most {MAX_INBOX_BYTES})"
+                    )
+                });
+            }
+        }
+        Inbound::EvalResult { id, outcome } => {
+            // Only the page an evaluation was sent to may answer it: a result for an id
+            // this page does not hold (another WebView's, an old page's) is ignored.
+            if v.in_flight.remove(&id) {
+                rt.reactor.send(ReactorMsg::Complete {
+                    id,
+                    view,
+                    outcome: outcome.map_err(EvalError::Js),
+                });
+            } else {
+                page_warning(v, view, || {
+                    format!("ignored a result for evaluation {id}, which its page was not sent")
+                });
+            }
+        }
+        Inbound::Log { message } => {
+            page_warning(v, view, || format!("page script error: {message}"));
+        }
+    }
+}
+
+/// Hands a call to the handler thread, or rejects it at once when the handlers are too far
+/// behind (the inbox is bounded in bytes).
+fn call(rt: &Arc<RuntimeInner>, v: &mut View, id: u64, name: String, data: String) {
+    let proxy = WebViewProxy {
+        view: v.shared.clone(),
+        rt: rt.clone(),
+    };
+    let call = PageCall {
+        name,
+        data,
+        responder: Responder::new(proxy, v.page, id),
+    };
+    if let Err(HandlerMsg::Call(call)) = v.inbound.send(HandlerMsg::Call(call)) {
+        let message = format!(
+            "auroraview.call('{}') was refused: {} bytes of page messages already wait for \
+             this WebView's handlers (at most {MAX_INBOX_BYTES}); they are not keeping up, so \
+             send less or wait for answers",
+            call.name,
+            v.inbound.waiting()
+        );
+        let _ = call.responder.reject("QueueFullError", &message);
+    }
+}

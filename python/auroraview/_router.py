@@ -1,0 +1,182 @@
+"""Routing the page's calls and events to Python handlers, and answering every call once.
+
+The Rust runtime calls a :class:`Router` (its "sink") on the WebView's handler thread:
+``_on_call(call)`` for ``auroraview.call``, ``_on_event(name, data_json)`` for
+``auroraview.emit`` and ``_on_closed()`` once, last. A handler runs on that thread, or, for
+``dcc_mode`` and ``@dcc_thread_safe`` handlers, is queued to the main thread's dispatcher
+(the handler thread never waits for the main thread).
+
+Every call is answered exactly once: ``call`` is a ``_core.PageCall``, settled by its first
+``resolve``/``reject``. Everything user code can do on the way (raise any
+``BaseException``, return a value JSON cannot hold, an exception whose ``__str__`` raises, a
+dispatcher shut down with the call queued) ends in a rejection that says what happened; a
+call this module loses anyway is rejected by Rust when the ``PageCall`` is collected.
+
+What must not live here: the WebView's own API (``webview.py``), JSON details
+(``_payload.py``), waiting or queueing (Rust).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from typing import Any, Callable, Optional
+
+from . import _core
+from ._describe import describe, type_name
+from ._payload import from_json, to_json, utf8_safe
+from .utils.dcc_thread_safe import MARKER
+from .utils.thread_dispatcher import get_dispatcher, is_main_thread
+
+logger = logging.getLogger("auroraview.webview")
+
+
+def route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., Any], bool]:
+    """The callable to run, and whether it must run on the host's main thread."""
+    if getattr(handler, MARKER, False):
+        # @dcc_thread_safe(_async): run the undecorated function on the main thread
+        # ourselves, asynchronously, instead of blocking the handler thread in its wrapper.
+        return getattr(handler, "__wrapped__", handler), True
+    return handler, dcc_mode
+
+
+def reject(call: _core.PageCall, name: str, message: str) -> None:
+    """Reject ``call`` (if still pending); never raises."""
+    try:
+        call.reject(name, utf8_safe(message))
+    except BaseException:
+        logger.error("auroraview: could not reject page call %r", call.name, exc_info=True)
+
+
+def reject_with(call: _core.PageCall, exc: BaseException) -> None:
+    """Reject ``call`` with ``exc``'s type name and message; never raises."""
+    reject(call, type_name(exc), describe(exc))
+
+
+def _log_raised(what: str, exc: BaseException) -> None:
+    # The page gets the error (its Promise rejects); the traceback is for debugging. An
+    # exception that is not an Exception (SystemExit, KeyboardInterrupt, ...) is unusual in
+    # a handler: say so louder.
+    level = logging.INFO if isinstance(exc, Exception) else logging.WARNING
+    logger.log(level, "auroraview: %s raised %s", what, type_name(exc), exc_info=exc)
+
+
+class Router:
+    """The sink the Rust runtime calls on the WebView's handler thread."""
+
+    def __init__(self, handlers: dict[str, Callable[..., Any]], dcc_mode: bool) -> None:
+        self.handlers = handlers
+        self.dcc_mode = dcc_mode
+        self.closed = threading.Event()
+        #: The handler running on the handler thread now, if any (for diagnostics).
+        self.running: Optional[str] = None
+        #: Run first when the WebView closes, by auroraview itself (never user code).
+        self.internal_on_closed: list[Callable[[], None]] = []
+        #: The user's ``on_closed`` callbacks, run after the internal ones.
+        self.on_closed: list[Callable[[], None]] = []
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def _on_call(self, call: _core.PageCall) -> None:
+        handler = self.handlers.get(call.name)
+        if handler is None:
+            reject(call, "LookupError", f"no handler named {call.name!r}")
+            return
+        target, on_main = route(handler, self.dcc_mode)
+        if not on_main:
+            self.running = call.name
+            try:
+                self._answer(call, target)
+            finally:
+                self.running = None
+            return
+        try:
+            get_dispatcher().post(
+                functools.partial(self._answer, call, target),
+                abandon=functools.partial(reject_with, call),
+            )
+        except BaseException as exc:  # no dispatcher (shut down, no host): the page hears
+            reject_with(call, exc)
+
+    def _answer(self, call: _core.PageCall, handler: Callable[..., Any]) -> None:
+        name = call.name
+        try:
+            data = from_json(call.data, f"the data sent to handler {name!r}")
+        except BaseException as exc:
+            reject_with(call, exc)
+            return
+        try:
+            result = handler(data)
+        except BaseException as exc:
+            _log_raised(f"handler {name!r}", exc)
+            reject_with(call, exc)
+            if isinstance(exc, KeyboardInterrupt) and is_main_thread():
+                raise  # Ctrl+C on the main thread: the page heard; the host's loop gets it
+            return
+        try:
+            text = to_json(result, f"the result of handler {name!r}")
+        except BaseException as exc:
+            reject(call, "TypeError", describe(exc))
+            return
+        try:
+            call.resolve(text)
+        except BaseException as exc:
+            reject_with(call, exc)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _on_event(self, name: str, data_json: str) -> None:
+        handler = self.handlers.get(name)
+        if handler is None:
+            logger.debug("auroraview: no handler for page event %r", name)
+            return
+        target, on_main = route(handler, self.dcc_mode)
+        if not on_main:
+            self.running = name
+            try:
+                self._deliver_event(target, name, data_json)
+            finally:
+                self.running = None
+            return
+        try:
+            get_dispatcher().post(functools.partial(self._deliver_event, target, name, data_json))
+        except BaseException as exc:
+            logger.warning("auroraview: page event %r was dropped: %s", name, describe(exc))
+
+    @staticmethod
+    def _deliver_event(handler: Callable[..., Any], name: str, data_json: str) -> None:
+        try:
+            data = from_json(data_json, f"the data of page event {name!r}")
+        except BaseException as exc:
+            logger.warning("auroraview: %s", describe(exc))
+            return
+        try:
+            handler(data)
+        except BaseException as exc:
+            logger.warning(
+                "auroraview: handler %r raised %s on a page event",
+                name,
+                type_name(exc),
+                exc_info=exc,
+            )
+            if isinstance(exc, KeyboardInterrupt) and is_main_thread():
+                raise
+
+    # -- close ----------------------------------------------------------------------------
+
+    def _on_closed(self) -> None:
+        self.closed.set()
+        # auroraview's own callbacks first: they must not depend on the user's succeeding.
+        for callback in list(self.internal_on_closed) + list(self.on_closed):
+            run_callback(callback, "a close callback")
+
+
+def run_callback(callback: Callable[[], Any], what: str, *args: Any) -> Optional[Any]:
+    """``callback(*args)``; whatever it raises (BaseException included) is logged and the
+    caller goes on."""
+    try:
+        return callback(*args)
+    except BaseException as exc:
+        logger.warning("auroraview: %s raised %s", what, type_name(exc), exc_info=exc)
+        return None

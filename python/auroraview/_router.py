@@ -26,6 +26,7 @@ from typing import Any, Callable, Optional
 from . import _core
 from ._describe import describe, type_name
 from ._payload import from_json, to_json, utf8_safe
+from .errors import PayloadError
 from .utils.dcc_thread_safe import MARKER
 from .utils.thread_dispatcher import get_dispatcher, is_main_thread
 
@@ -116,8 +117,11 @@ class Router:
             return
         try:
             text = to_json(result, f"the result of handler {name!r}")
-        except BaseException as exc:
+        except PayloadError as exc:
             reject(call, "TypeError", describe(exc))
+            return
+        except BaseException as exc:  # the value's own code raised KeyboardInterrupt...
+            reject_with(call, exc)
             return
         try:
             call.resolve(text)

@@ -124,7 +124,8 @@ class PageServer:
     :attr:`reports` (how a page the bridge does not serve tells the test what it saw).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, no_store: bool = True) -> None:
+        """``no_store=False`` lets the engine keep pages in its back/forward cache."""
         self.pages: dict[str, str] = {}
         self.reports: list[tuple[str, str]] = []
         self.requests: list[str] = []
@@ -146,7 +147,8 @@ class PageServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
+                if no_store:
+                    self.send_header("Cache-Control", "no-store")
                 self.end_headers()
                 self.wfile.write(body)
 

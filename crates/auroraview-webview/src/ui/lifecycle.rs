@@ -76,6 +76,11 @@ impl UiState {
                         page: 0,
                         ready: false,
                         gone: None,
+                        inline_html: if spec.url.is_none() {
+                            Some(spec.html.clone().unwrap_or_default())
+                        } else {
+                            None
+                        },
                         held: Vec::new(),
                         held_bytes: 0,
                         batch: Vec::new(),
@@ -137,11 +142,33 @@ impl UiState {
         };
         flush_view(&rt, v, &mut self.script);
         if new_document {
+            // A new page is on its way (after a crash too: what is sent now is for it).
             v.ready = false;
+            v.gone = None;
         }
         if let Err(err) = go(v) {
             log::error!("auroraview: navigation of WebView {view} failed: {err}");
         }
+    }
+
+    /// `reload()`: the engine's reload, or, when the page is gone (its web process ended),
+    /// a fresh load of what it showed: its URL, or the application's inline HTML.
+    pub(super) fn reload(&mut self, view: u64) {
+        let Some(v) = self.views.get(&view) else {
+            return;
+        };
+        if v.gone.is_none() {
+            return self.navigate(view, true, |v| v.webview.reload());
+        }
+        let url = v.webview.url().unwrap_or_default();
+        let inline = v.inline_html.clone();
+        log::info!(
+            "auroraview: WebView {view}: loading its page again after its web process ended"
+        );
+        self.navigate(view, true, move |v| match inline {
+            Some(html) if url.is_empty() || url.starts_with("about:") => v.webview.load_html(&html),
+            _ => v.webview.load_url(&url),
+        })
     }
 
     /// A new document is on its way: evaluations sent to the old one will not be

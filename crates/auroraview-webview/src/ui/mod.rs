@@ -231,7 +231,7 @@ impl UiState {
                 v.policy.trust_inline();
                 v.webview.load_html(&html)
             }),
-            UiCommand::Reload { view } => self.navigate(view, true, |v| v.webview.reload()),
+            UiCommand::Reload { view } => self.reload(view),
             UiCommand::SetTitle { view, title } => {
                 if let Some(v) = self.views.get(&view) {
                     v.window.set_title(&title);

@@ -34,6 +34,9 @@ pub(super) struct View {
     pub(super) ready: bool,
     /// Why the page is gone (its web process ended), until the next page load starts.
     pub(super) gone: Option<String>,
+    /// The inline HTML the application last loaded: what `reload()` brings back after a
+    /// crash, when the page was that HTML (`about:blank` alone would reload empty).
+    pub(super) inline_html: Option<String>,
     /// Ops waiting for the page to become ready, and their weight.
     pub(super) held: Vec<PageOp>,
     pub(super) held_bytes: usize,

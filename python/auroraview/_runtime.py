@@ -18,8 +18,8 @@ import sys
 from typing import Optional
 
 from . import _core
+from ._qt_binding import running_qt_core
 from .errors import WebViewStartError
-from .utils.thread_dispatcher.qt import running_qt_core
 
 logger = logging.getLogger("auroraview.webview")
 

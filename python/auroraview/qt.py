@@ -1,45 +1,40 @@
 """``QtWebView``: an auroraview WebView as a QWidget, for layouts and dock widgets.
 
 The widget is a native child window (``WA_NativeWindow``); the WebView is embedded in it on
-the host's main thread (hosted mode) and follows its size. When Qt recreates the widget's
-native window (floating or re-docking a dock) the WebView is parked and moved into the new
-window, page intact; when the widget goes, the WebView is closed, never left inside a
-destroyed X window (dropping it there would make GDK abort the process). Works with whichever Qt
-binding the host has loaded (PySide6, PyQt6, PySide2, PyQt5).
-"""
+the host's main thread (hosted mode) and follows its size. If Qt destroys the widget's
+native window and makes a new one (``destroy()``/``create()``, a change of window type; on
+X11 floating and re-docking a dock keep the same window) the WebView is parked and moved into
+the new window, page intact; when the widget goes, the WebView is closed, never left inside a
+destroyed X window (dropping it there would make GDK abort the process). Works with whichever
+Qt binding the host has loaded (PySide6, PyQt6, PySide2, PyQt5; found by
+``auroraview._qt_binding``). Must not live here: the binding finder, dispatch, page logic."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 from typing import Any, Optional
 
+from ._qt_binding import import_binding, logger, qt_enum
 from .webview import WebView
 
 __all__ = ["QtWebView"]
 
-_BINDINGS = ("PySide6", "PyQt6", "PySide2", "PyQt5")
+# The binding the host uses (see auroraview._qt_binding; AURORAVIEW_QT_BINDING reorders).
+_B = import_binding()
+QtCore: Any = _B.QtCore
+QtGui: Any = _B.QtGui
+QtWidgets: Any = _B.QtWidgets
 
-
-def _binding() -> str:
-    for name in _BINDINGS:
-        if f"{name}.QtWidgets" in sys.modules:
-            return name
-    return "PySide6"
-
-
-_B = _binding()
-QtCore: Any = importlib.import_module(f"{_B}.QtCore")
-QtGui: Any = importlib.import_module(f"{_B}.QtGui")
-QtWidgets: Any = importlib.import_module(f"{_B}.QtWidgets")
-
-_WA = getattr(QtCore.Qt, "WidgetAttribute", QtCore.Qt)
-_PLATFORM_SURFACE = getattr(QtCore.QEvent, "Type", QtCore.QEvent).PlatformSurface
-_SURFACE_EVENT = getattr(
-    QtGui.QPlatformSurfaceEvent, "SurfaceEventType", QtGui.QPlatformSurfaceEvent
+_WA_NATIVE_WINDOW = qt_enum(QtCore.Qt, "WidgetAttribute", "WA_NativeWindow")
+_WA_NO_NATIVE_ANCESTORS = qt_enum(QtCore.Qt, "WidgetAttribute", "WA_DontCreateNativeAncestors")
+_PLATFORM_SURFACE = qt_enum(QtCore.QEvent, "Type", "PlatformSurface")
+# PySide2 has no QPlatformSurfaceEvent class: its surface events arrive as plain QEvents
+# whose kind cannot be read (see _SurfaceGuard.eventFilter).
+_SURFACE_EVENT = getattr(QtGui, "QPlatformSurfaceEvent", None)
+_ABOUT_TO_BE_DESTROYED = (
+    qt_enum(_SURFACE_EVENT, "SurfaceEventType", "SurfaceAboutToBeDestroyed")
+    if _SURFACE_EVENT is not None
+    else None
 )
-_ABOUT_TO_BE_DESTROYED = _SURFACE_EVENT.SurfaceAboutToBeDestroyed
-_CREATED = _SURFACE_EVENT.SurfaceCreated
 
 
 class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
@@ -57,6 +52,7 @@ class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
         super().__init__()
         self._webview = webview
         self._widget_sync = widget._sync_bounds
+        self._surface_exists = True  # installed on a created surface (winId() was called)
         surface.installEventFilter(self)
         surface.destroyed.connect(webview.close)
         widget.destroyed.connect(webview.close)
@@ -64,14 +60,32 @@ class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
         webview.on_closed(lambda: _GUARDS.discard(self))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
-        if event.type() == _PLATFORM_SURFACE and not self._webview.closed:
-            kind = event.surfaceEventType()
-            if kind == _ABOUT_TO_BE_DESTROYED:
-                self._webview.reparent(None)  # synchronous on the UI thread
-            elif kind == _CREATED:
-                self._webview.reparent(int(watched.winId()))
-                self._widget_sync()
+        # Never raise into Qt: PyQt aborts the host application on an exception here.
+        try:
+            if event.type() == _PLATFORM_SURFACE:
+                self._on_surface_event(watched, event)
+        except Exception:
+            logger.exception("auroraview: handling a Qt surface event failed")
         return False
+
+    def _on_surface_event(self, watched: Any, event: Any) -> None:
+        # Qt sends SurfaceCreated and SurfaceAboutToBeDestroyed strictly in turn (create()
+        # only makes a missing surface, destroy() only sends for an existing one), and the
+        # guard starts on a created surface: where the binding cannot read the event's
+        # kind (PySide2), the surface's previous state tells it.
+        read_kind = getattr(event, "surfaceEventType", None)
+        if read_kind is not None:
+            going = read_kind() == _ABOUT_TO_BE_DESTROYED
+        else:
+            going = self._surface_exists
+        self._surface_exists = not going
+        if self._webview.closed:
+            return
+        if going:
+            self._webview.reparent(None)  # synchronous on the UI thread
+        else:
+            self._webview.reparent(int(watched.winId()))
+            self._widget_sync()
 
 
 _GUARDS: set = set()
@@ -88,8 +102,8 @@ class QtWebView(QtWidgets.QWidget):  # type: ignore[misc]
 
     def __init__(self, parent: Optional[Any] = None, **webview_kwargs: Any) -> None:
         super().__init__(parent)
-        self.setAttribute(_WA.WA_NativeWindow)
-        self.setAttribute(_WA.WA_DontCreateNativeAncestors)
+        self.setAttribute(_WA_NATIVE_WINDOW)
+        self.setAttribute(_WA_NO_NATIVE_ANCESTORS)
         self.setMinimumSize(40, 40)
         webview_kwargs.setdefault("width", max(self.width(), 1))
         webview_kwargs.setdefault("height", max(self.height(), 1))

@@ -55,7 +55,7 @@ def _native_window_id(parent: Any) -> Optional[int]:
         raise TypeError(f"parent must be a Qt widget or a native window id, not {parent!r}")
     set_attribute = getattr(parent, "setAttribute", None)
     if set_attribute is not None:
-        from .utils.thread_dispatcher.qt import running_qt_core
+        from ._qt_binding import running_qt_core
 
         core = running_qt_core()
         if core is not None:
@@ -302,7 +302,7 @@ class WebView:
         """Hosted mode: the WebView is serviced by the host's (Qt's) event loop, so block in
         that loop, not in ours, until the WebView closes and its handlers finish (within
         the grace)."""
-        from .utils.thread_dispatcher.qt import running_qt_core
+        from ._qt_binding import exec_loop, running_qt_core
 
         qt = running_qt_core()
         if qt is None:
@@ -312,11 +312,11 @@ class WebView:
         self._core.on_closed(quit_loop)
         self._router.internal_on_closed.append(quit_loop)
         if not self._core.closed:
-            loop.exec()
+            exec_loop(loop)
         if not self._router.closed.is_set():
             qt.QTimer.singleShot(int(HANDLER_GRACE_SECONDS * 1000), loop.quit)
             if not self._router.closed.is_set():
-                loop.exec()
+                exec_loop(loop)
 
     def _stop_serving(self) -> None:
         # Under the lock: a stop requested after show() returned would be kept for the

@@ -1,5 +1,8 @@
 """Qt hosts (any application with a running QCoreApplication; PySide6/2, PyQt6/5).
 
+Which binding's application that is, is decided in ``auroraview._qt_binding`` (one finder
+for the whole package; ``AURORAVIEW_QT_BINDING`` reorders it).
+
 Route: a QObject that lives in the application's thread and a signal connected to its slot
 with ``QueuedConnection``; emitting the signal from any thread posts an event that the GUI
 thread's loop delivers, and the slot pumps. Never ``QTimer.singleShot`` from a worker (the
@@ -9,23 +12,13 @@ timer would belong to a thread with no event loop and never fire), never
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import Any, Callable, Optional
 
+from ..._qt_binding import running_qt_core
 from .base import HostAdapter, logger
 
-_BINDINGS = ("PySide6", "PyQt6", "PySide2", "PyQt5")
 _pump_classes: dict[str, type] = {}
-
-
-def running_qt_core() -> Optional[ModuleType]:
-    """The QtCore module of the first loaded Qt binding that has an application instance."""
-    for binding in _BINDINGS:
-        core = sys.modules.get(f"{binding}.QtCore")
-        if core is not None and core.QCoreApplication.instance() is not None:
-            return core
-    return None
 
 
 def _pump_class(core: ModuleType) -> type:

@@ -1,0 +1,124 @@
+"""The one place that finds the Qt binding: PySide6, PyQt6, PySide2 or PyQt5.
+
+Lives here: the order in which bindings are considered (``AURORAVIEW_QT_BINDING`` puts the
+named ones first), the QtCore of the running Qt application (``running_qt_core``), importing a
+binding's QtCore/QtGui/QtWidgets for widgets (``import_binding``), and the two differences
+between the bindings that callers trip over (enums reached through their type, which PyQt6
+requires and the others accept; ``exec`` versus PySide2's ``exec_``).
+Must not live here: widgets, dispatch, anything that creates Qt objects. Nothing here imports
+a binding except ``import_binding``, which is only called when a widget is wanted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+from types import ModuleType
+from typing import Any, NamedTuple, Optional
+
+logger = logging.getLogger("auroraview.qt")
+
+ENV_VAR = "AURORAVIEW_QT_BINDING"
+#: The default order: Qt 6 before Qt 5, PySide before PyQt.
+BINDINGS = ("PySide6", "PyQt6", "PySide2", "PyQt5")
+
+_warned: set[str] = set()
+
+
+class Binding(NamedTuple):
+    """A Qt binding's name and its three modules that auroraview uses."""
+
+    name: str
+    QtCore: ModuleType
+    QtGui: ModuleType
+    QtWidgets: ModuleType
+
+
+def binding_order() -> tuple[str, ...]:
+    """The bindings to consider, in order: those named in ``$AURORAVIEW_QT_BINDING``
+    (comma-separated, any case) first, then the others in the default order.
+
+    A process that has two bindings loaded (a DCC shipping PySide2 plus a studio tool on
+    PyQt5, say) uses the first one in this order. Unknown names are ignored with a warning.
+    """
+    raw = os.environ.get(ENV_VAR, "")
+    preferred: list[str] = []
+    for part in raw.split(","):
+        name = part.strip()
+        if not name:
+            continue
+        match = next((b for b in BINDINGS if b.lower() == name.lower()), None)
+        if match is None:
+            if raw not in _warned:
+                _warned.add(raw)
+                logger.warning(
+                    "auroraview: %s=%r names an unknown Qt binding %r (known: %s); ignored",
+                    ENV_VAR,
+                    raw,
+                    name,
+                    ", ".join(BINDINGS),
+                )
+        elif match not in preferred:
+            preferred.append(match)
+    return tuple(preferred) + tuple(b for b in BINDINGS if b not in preferred)
+
+
+def running_qt_core() -> Optional[ModuleType]:
+    """The QtCore module of the first loaded binding (in ``binding_order()``) whose
+    application instance exists; None when no Qt application runs in this process."""
+    for name in binding_order():
+        core = sys.modules.get(f"{name}.QtCore")
+        if core is not None and core.QCoreApplication.instance() is not None:
+            return core
+    return None
+
+
+def loaded_binding() -> Optional[str]:
+    """The binding to build widgets with when one is already in use: the running
+    application's, else the first (in order) whose QtWidgets is imported; None otherwise."""
+    core = running_qt_core()
+    if core is not None:
+        return core.__name__.split(".")[0]
+    return next((n for n in binding_order() if f"{n}.QtWidgets" in sys.modules), None)
+
+
+def import_binding() -> Binding:
+    """QtCore, QtGui and QtWidgets of the binding in use (``loaded_binding()``), else of
+    the first one in ``binding_order()`` that imports. Raises ImportError naming every
+    binding tried when none does."""
+    name = loaded_binding()
+    candidates = (name,) if name is not None else binding_order()
+    failures: list[str] = []
+    for candidate in candidates:
+        if name is None and importlib.util.find_spec(candidate) is None:
+            failures.append(f"{candidate}: not installed")
+            continue
+        try:
+            modules = [importlib.import_module(f"{candidate}.{m}") for m in Binding._fields[1:]]
+        except ImportError as exc:
+            failures.append(f"{candidate}: {exc}")
+            continue
+        return Binding(candidate, *modules)
+    raise ImportError(
+        "auroraview.qt needs a Qt binding (PySide6, PyQt6, PySide2 or PyQt5) and none "
+        "imports: " + "; ".join(failures)
+    )
+
+
+def qt_enum(scope: Any, type_name: str, member: str) -> Any:
+    """``scope.type_name.member`` (the only form PyQt6 has), else ``scope.member``.
+
+    Example: ``qt_enum(QtCore.Qt, "WidgetAttribute", "WA_NativeWindow")``.
+    """
+    enum_type = getattr(scope, type_name, None)
+    value = getattr(enum_type, member, None) if enum_type is not None else None
+    return value if value is not None else getattr(scope, member)
+
+
+def exec_loop(loop: Any) -> Any:
+    """Run a QEventLoop/QDialog/QApplication: ``exec()``, or ``exec_()`` on PySide2."""
+    run = getattr(loop, "exec", None) or loop.exec_
+    return run()

@@ -41,27 +41,28 @@ def standalone(monkeypatch):
 
 @pytest.fixture(scope="session")
 def qapp():
-    """The process's QApplication (Qt allows one per process; it lives until the end)."""
-    from PySide6.QtWidgets import QApplication
+    """The process's QApplication (Qt allows one per process; it lives until the end), of
+    the binding ``tests/qtbinding.py`` picks."""
+    from qtbinding import QtWidgets
 
-    app = QApplication.instance() or QApplication(["auroraview-tests"])
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["auroraview-tests"])
     yield app
 
 
 def run_qt_until(done: Callable[[], bool], timeout: float) -> bool:
     """Run a real Qt event loop on this (main) thread until ``done()`` or ``timeout``
     seconds. Returns ``done()``."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from qtbinding import QtCore, exec_loop
 
-    loop = QEventLoop()
-    check = QTimer()
+    loop = QtCore.QEventLoop()
+    check = QtCore.QTimer()
     check.setInterval(2)
     check.timeout.connect(lambda: done() and loop.quit())
     check.start()
-    QTimer.singleShot(int(timeout * 1000), loop.quit)
+    QtCore.QTimer.singleShot(int(timeout * 1000), loop.quit)
     deadline = time.monotonic() + timeout
     if not done():
-        loop.exec()
+        exec_loop(loop)
     check.stop()
     assert time.monotonic() <= deadline + 1.0
     return done()

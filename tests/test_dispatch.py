@@ -1,5 +1,6 @@
 """Main-thread dispatch through the public API, on two real hosts: the standalone loop
-(``run_main_loop``) and a real PySide6 QApplication event loop (offscreen).
+(``run_main_loop``) and a real Qt QApplication event loop (offscreen; the binding
+``tests/qtbinding.py`` picks).
 
 Every test records the thread each function ran on and checks values, order and counts.
 Fake DCC hosts (Maya, Houdini, ...) are tested in ``test_host_*.py``.
@@ -362,8 +363,10 @@ def test_ctrl_c_interrupts_run_main_loop(standalone):
 def test_detection_is_not_cached_before_the_qapplication_exists(tmp_path):
     """In a fresh process: 'standalone' before the QApplication exists, 'qt' after, and a
     call queued in between is served by the Qt loop."""
+    import os
     import subprocess
     import sys
+    from pathlib import Path
 
     script = tmp_path / "late_qt.py"
     script.write_text(
@@ -375,19 +378,23 @@ def test_detection_is_not_cached_before_the_qapplication_exists(tmp_path):
         "    out.append(utils.run_on_main_thread_sync(threading.get_ident, timeout=10))\n"
         "t = threading.Thread(target=worker); t.start()\n"
         "time.sleep(0.2)\n"
-        "from PySide6.QtCore import QTimer\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
+        "from qtbinding import QtCore, QtWidgets, exec_loop\n"
+        "QTimer = QtCore.QTimer\n"
+        "app = QtWidgets.QApplication([])\n"
         "time.sleep(0.1)\n"
         "assert utils.current_host() == 'qt', utils.current_host()\n"
         "QTimer.singleShot(3000, app.quit)\n"
         "def check():\n"
         "    if out: app.quit()\n"
         "timer = QTimer(); timer.timeout.connect(check); timer.start(5)\n"
-        "app.exec()\n"
+        "exec_loop(app)\n"
         "assert out == [threading.get_ident()], out\n"
         "print('OK')\n"
     )
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    path = [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, path)))  # for qtbinding
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("OK")

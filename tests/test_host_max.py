@@ -34,12 +34,12 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.fixture
 def max_host(qapp, monkeypatch):
-    from PySide6.QtCore import QTimer
+    from qtbinding import QtCore
 
     monkeypatch.delenv("AURORAVIEW_DISPATCHER", raising=False)
     slot_errors = []
 
-    def excepthook(exc_type, exc, tb):  # PySide reports exceptions in slots here
+    def excepthook(exc_type, exc, tb):  # PySide and PyQt report exceptions in slots here
         slot_errors.append(exc)
         sys.__excepthook__(exc_type, exc, tb)
 
@@ -56,7 +56,7 @@ def max_host(qapp, monkeypatch):
         host = Host(
             name="max",
             serve=serve,
-            post_native=lambda fn: QTimer.singleShot(0, fn),
+            post_native=lambda fn: QtCore.QTimer.singleShot(0, fn),
             scene_call=lambda: pymxs.runtime.objects,
             calls=fake.calls,
             loop_errors=slot_errors,

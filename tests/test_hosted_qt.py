@@ -21,8 +21,16 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an 
 
 
 def run(script: str, *args: str, timeout: float = 120) -> dict:
+    """The RESULT of ``script`` run in its own process, which must exit 0."""
+    proc = start(script, *args, timeout=timeout)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, f"{script} failed:\n{proc.stdout}\n{proc.stderr}"
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def start(script: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_NO_GLIB", "QT_QPA_PLATFORM")}
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(SCRIPTS / script), *args],
         capture_output=True,
         text=True,
@@ -30,9 +38,6 @@ def run(script: str, *args: str, timeout: float = 120) -> dict:
         env=env,
         cwd=SCRIPTS,
     )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, f"{script} failed:\n{proc.stdout}\n{proc.stderr}"
-    return json.loads(lines[-1][len("RESULT ") :])
 
 
 def test_host_keeps_ticking_while_threads_flood_the_page():
@@ -74,3 +79,33 @@ def test_ui_thread_rules_and_mode_errors():
     assert "eval_js_async" in r["refused"] and r["refused_ms"] < 50
     assert r["modal_on_main"] is True and r["nested_eval"] == 42 and r["after"] == [2]
     assert "hosted mode" in r["own_refused"]
+
+
+GDK_LOST_WINDOW = "unexpectedly destroyed"  # GDK's warning when X destroys its window
+
+
+def test_panel_survives_its_native_window_being_recreated_and_closes_before_it_goes():
+    proc = start("surface_guard.py")
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout.split("RESULT ", 1)[1])
+    print(f"binding: {r['binding']}")
+    assert r["ready"] == 7 and r["before"] == r["colour"]
+    for cycle in r["cycles"]:
+        assert cycle["parked_open"] is True, r  # parked, not closed, while no window
+        assert cycle["new_window"] is True, r  # Qt really made a new X window
+        assert cycle["mark"] == 7, r  # the same page, state intact
+        assert cycle["colour"] == r["colour"], r  # shown inside the new window
+    assert r["closed"] is True and r["pending"] == ["WebViewClosedError"], r
+    assert GDK_LOST_WINDOW not in proc.stderr, proc.stderr
+
+
+def test_without_the_guard_the_same_script_fails():
+    """The control: the checks above can fail. Without the guard GDK sees the WebView's
+    window destroyed under it, and the process dies of the X error that follows (BadWindow)
+    or, if it lives, the WebView is left open in a dead window."""
+    proc = start("surface_guard.py", "--no-guard")
+    assert GDK_LOST_WINDOW in proc.stderr, proc.stderr
+    if proc.returncode == 0:
+        assert json.loads(proc.stdout.split("RESULT ", 1)[1])["closed"] is False
+    else:
+        assert "BadWindow" in proc.stderr, proc.stderr

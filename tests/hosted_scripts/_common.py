@@ -1,5 +1,6 @@
 """Shared set-up of the hosted-mode scripts: a real Qt application on GLib's main context
-(QT_NO_GLIB unset), the xcb platform under the test X display, and a RESULT line."""
+(QT_NO_GLIB unset), the xcb platform under the test X display, and a RESULT line. The Qt
+binding is the one ``tests/qtbinding.py`` picks (the scripts import Qt from here)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 os.environ.pop("QT_NO_GLIB", None)
 os.environ["QT_QPA_PLATFORM"] = "xcb"
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests/: qtbinding
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from qtbinding import NAME, QtCore, QtGui, QtWidgets, exec_loop, qt_enum, shutdown
 
-app = QApplication(sys.argv[:1])
+__all__ = ["MAIN", "NAME", "QtCore", "QtGui", "QtWidgets", "app", "qt_enum", "result"]
+
+QEventLoop, QTimer = QtCore.QEventLoop, QtCore.QTimer
+app = QtWidgets.QApplication(sys.argv[:1])
 MAIN = threading.get_ident()
 
 
@@ -27,7 +32,7 @@ def run_until(done, timeout: float) -> bool:
     timer = QTimer()
     timer.timeout.connect(lambda: (done() or time.monotonic() > deadline) and loop.quit())
     timer.start(2)
-    loop.exec()
+    exec_loop(loop)
     timer.stop()
     return bool(done())
 
@@ -37,12 +42,12 @@ def result(**values) -> None:
 
 
 def finish() -> None:
-    """Tear Qt down in order (PySide6 can crash at interpreter exit otherwise)."""
+    """Tear Qt down in order (PySide can crash at interpreter exit otherwise)."""
     for widget in app.topLevelWidgets():
         widget.close()
         widget.deleteLater()
     app.processEvents()
-    app.shutdown()
+    shutdown(app)
 
 
 def grab(window):

@@ -6,11 +6,9 @@ from __future__ import annotations
 import sys
 import threading
 
-from _common import MAIN, finish, grab, result, run_until
+from _common import MAIN, QtCore, QtWidgets, finish, grab, qt_enum, result, run_until
 from auroraview.errors import WebViewClosedError
 from auroraview.qt import QtWebView
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 PAGE = """<!doctype html><body style="margin:0;background:rgb(20,160,90)">
 <h1 style="color:white">panel</h1><script>
@@ -21,13 +19,13 @@ window.fireSlow = () => { for (let i = 0; i < 5; i++)
 </script></body>"""
 
 out = sys.argv[1]
-win = QMainWindow()
+win = QtWidgets.QMainWindow()
 win.resize(900, 600)
-win.setCentralWidget(QLabel("viewport"))
-dock = QDockWidget("auroraview", win)
+win.setCentralWidget(QtWidgets.QLabel("viewport"))
+dock = QtWidgets.QDockWidget("auroraview", win)
 panel = QtWebView(dock, html=PAGE, dcc_mode=True)
 dock.setWidget(panel)
-win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+win.addDockWidget(qt_enum(QtCore.Qt, "DockWidgetArea", "RightDockWidgetArea"), dock)
 win.show()
 widths = []
 panel.on("up")(widths.append)
@@ -56,7 +54,7 @@ geo = dock.geometry()
 inside = sample(img, geo.x() + geo.width() // 2, geo.y() + geo.height() // 2)
 outside = sample(img, 50, win.height() // 2)
 
-win.resizeDocks([dock], [600], Qt.Orientation.Horizontal)
+win.resizeDocks([dock], [600], qt_enum(QtCore.Qt, "Orientation", "Horizontal"))
 run_until(lambda: False, 0.4)
 img2 = grab(win).toImage()
 geo2 = dock.geometry()

@@ -7,9 +7,8 @@ import sys
 import threading
 import time
 
-from _common import MAIN, app, finish, result, run_until  # noqa: F401
+from _common import MAIN, QtCore, app, finish, result, run_until  # noqa: F401
 from auroraview import WebView
-from PySide6.QtCore import QTimer
 
 sys.setswitchinterval(0.001)  # a host that floods from Python threads would tune this too
 
@@ -48,7 +47,7 @@ wv.eval_js_async("auroraview.whenReady().then(() => true)", lambda v, e: ready.a
 assert run_until(lambda: ready, 15), "page not ready"
 
 beats: list[float] = []
-heartbeat = QTimer()
+heartbeat = QtCore.QTimer()
 heartbeat.setInterval(1)
 heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
 heartbeat.start()

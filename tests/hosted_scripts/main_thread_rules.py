@@ -8,11 +8,11 @@ from __future__ import annotations
 import threading
 import time
 
-from _common import MAIN, finish, result, run_until
+from _common import MAIN, QtCore, finish, result, run_until
 from auroraview import WebView
+from auroraview._qt_binding import exec_loop
 from auroraview.errors import WebViewStartError, WrongThreadError
 from auroraview.utils import dcc_thread_safe
-from PySide6.QtCore import QEventLoop, QTimer
 
 wv = WebView(
     html="<body><script>auroraview.whenReady().then(() =>"
@@ -33,10 +33,10 @@ def modal(value):
     # A modal dialog runs a nested event loop on the main thread: other page traffic keeps
     # flowing (the emit below is delivered while we are still inside this handler).
     seen["thread"] = threading.get_ident()
-    loop = QEventLoop()
+    loop = QtCore.QEventLoop()
     wv.eval_js_async("21 * 2", lambda v, e: seen.setdefault("nested", v))
-    QTimer.singleShot(300, loop.quit)
-    loop.exec()
+    QtCore.QTimer.singleShot(300, loop.quit)
+    exec_loop(loop)
     return value + 1
 
 

@@ -3,7 +3,7 @@
 
 The examples call ``maya.cmds``: they run with the fake Maya of ``tests/fake_hosts``, whose
 commands raise off the main thread, and the main thread is served by each real loop in
-turn: a standalone script (``run_main_loop``), a PySide6 application (the DCC main thread
+turn: a standalone script (``run_main_loop``), a Qt application (the DCC main thread
 is a Qt event loop) and the fake Maya's own loop (``maya.utils.executeDeferred``). So "runs
 on the main thread" is checked by Maya itself, and recorded per call besides.
 """

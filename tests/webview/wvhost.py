@@ -6,10 +6,10 @@ Modes (``AURORAVIEW_TEST_WEBVIEW_MODE``):
 
 - ``own`` (default): the WebView lives on auroraview's own UI thread; the pytest main thread
   plays the DCC's main thread and serves the dispatcher with one of three real loops:
-  ``standalone`` (``run_main_loop``), ``qt`` (a PySide6 ``QEventLoop``; the QApplication runs
-  without the GLib dispatcher, ``QT_NO_GLIB=1``, because the UI thread owns GLib's default
-  context) or ``maya`` (the fake Maya host of ``tests/fake_hosts``, whose ``maya.cmds`` raise
-  off the main thread).
+  ``standalone`` (``run_main_loop``), ``qt`` (a ``QEventLoop`` of the binding
+  ``tests/qtbinding.py`` picks; the QApplication runs without the GLib dispatcher,
+  ``QT_NO_GLIB=1``, because the UI thread owns GLib's default context) or ``maya`` (the
+  fake Maya host of ``tests/fake_hosts``, whose ``maya.cmds`` raise off the main thread).
 - ``hosted``: the WebView lives on the Qt host's main thread, serviced by Qt's own GLib
   event loop (QT_NO_GLIB unset). The Qt loop is then what serves: the ``standalone``
   parameter runs as ``qt``, and ``maya`` runs the fake Maya's idle processing from Qt's
@@ -133,17 +133,17 @@ class WebViewHost:
 
     @staticmethod
     def _serve_qt(done: Callable[[], Any], timeout: float) -> None:
-        from PySide6.QtCore import QEventLoop, QTimer
+        from qtbinding import QtCore, exec_loop
 
         deadline = time.monotonic() + timeout
-        loop = QEventLoop()
-        check = QTimer()
+        loop = QtCore.QEventLoop()
+        check = QtCore.QTimer()
         check.setInterval(1)
         check.timeout.connect(lambda: (done() or time.monotonic() >= deadline) and loop.quit())
         check.start()
         try:
             if not done():
-                loop.exec()
+                exec_loop(loop)
         finally:
             check.stop()
 
@@ -154,10 +154,10 @@ class WebViewHost:
             self.maya.fake.run(done, timeout)
 
     def _serve_maya_in_qt(self, done: Callable[[], Any], timeout: float) -> None:
-        from PySide6.QtCore import QTimer
+        from qtbinding import QtCore
 
         loop = self.maya.fake.loop
-        pump = QTimer()
+        pump = QtCore.QTimer()
         pump.setInterval(1)
         pump.timeout.connect(loop.iterate)
         pump.start()

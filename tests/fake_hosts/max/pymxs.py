@@ -2,7 +2,7 @@
 
 3ds Max has no Python dispatch API (MaxPlus and its EvalOnMainThread are gone); it is a Qt
 application, so main-thread work goes through Qt's event loop. The tests pair this module
-with a real PySide6 QApplication. Calling pymxs from another thread does not raise in Max (it
+with a real Qt QApplication. Calling pymxs from another thread does not raise in Max (it
 silently corrupts state); the fake raises RuntimeError and records the call so tests can see it.
 """
 

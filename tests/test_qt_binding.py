@@ -1,0 +1,105 @@
+"""The one Qt binding finder (``auroraview._qt_binding``): its order, the
+``AURORAVIEW_QT_BINDING`` override, and what it finds in this environment (the real binding:
+PySide6 in .venv, the combination's own binding in each virtualenv of the version matrix)."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+import types
+
+import pytest
+from auroraview import _qt_binding
+from auroraview._qt_binding import (
+    BINDINGS,
+    ENV_VAR,
+    binding_order,
+    exec_loop,
+    import_binding,
+    qt_enum,
+    running_qt_core,
+)
+
+INSTALLED = [name for name in BINDINGS if importlib.util.find_spec(name) is not None]
+
+
+def test_default_order_is_qt6_before_qt5():
+    assert BINDINGS == ("PySide6", "PyQt6", "PySide2", "PyQt5")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", BINDINGS),
+        ("PyQt5", ("PyQt5", "PySide6", "PyQt6", "PySide2")),
+        (" pyqt5 , PYSIDE2 ", ("PyQt5", "PySide2", "PySide6", "PyQt6")),
+        ("PySide2,PySide2,", ("PySide2", "PySide6", "PyQt6", "PyQt5")),
+    ],
+)
+def test_the_environment_puts_named_bindings_first(monkeypatch, value, expected):
+    monkeypatch.setenv(ENV_VAR, value)
+    assert binding_order() == expected
+
+
+def test_an_unknown_name_is_ignored_with_one_warning(monkeypatch, caplog):
+    monkeypatch.setenv(ENV_VAR, "PyQt4,PyQt5")
+    monkeypatch.setattr(_qt_binding, "_warned", set())
+    with caplog.at_level(logging.WARNING, logger="auroraview.qt"):
+        assert binding_order() == ("PyQt5", "PySide6", "PyQt6", "PySide2")
+        assert binding_order()[0] == "PyQt5"
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "'PyQt4'" in warnings[0] and ENV_VAR in warnings[0]
+
+
+def test_import_binding_finds_the_installed_binding():
+    assert INSTALLED, "no Qt binding installed"
+    binding = import_binding()
+    assert binding.name == INSTALLED[0] or f"{binding.name}.QtWidgets" in sys.modules
+    assert binding.QtWidgets.__name__ == f"{binding.name}.QtWidgets"
+    assert binding.QtCore.qVersion().startswith(("5.", "6."))
+
+
+def test_a_preferred_binding_that_is_not_installed_falls_through(monkeypatch):
+    missing = [name for name in BINDINGS if name not in INSTALLED]
+    if not missing:
+        pytest.skip("every binding is installed")
+    monkeypatch.setenv(ENV_VAR, missing[0])
+    assert import_binding().name in INSTALLED
+
+
+def test_running_qt_core_is_the_application_of_the_binding_in_use(qapp):
+    core = running_qt_core()
+    assert core is not None and core.QCoreApplication.instance() is qapp
+    assert type(qapp).__module__.startswith(core.__name__.split(".")[0])
+
+
+def test_with_two_bindings_loaded_the_order_decides(qapp, monkeypatch):
+    """Two bindings cannot be loaded together here (each wheel brings its own Qt), so the
+    second one is a stand-in module with an application, as a DCC with two would have."""
+    real = running_qt_core().__name__.split(".")[0]
+    other = next(name for name in BINDINGS if name != real)
+    stand_in = types.ModuleType(f"{other}.QtCore")
+    stand_in.QCoreApplication = types.SimpleNamespace(instance=lambda: object())
+    monkeypatch.setitem(sys.modules, f"{other}.QtCore", stand_in)
+    monkeypatch.setenv(ENV_VAR, other)
+    assert running_qt_core() is stand_in
+    monkeypatch.setenv(ENV_VAR, real)
+    assert running_qt_core().__name__ == f"{real}.QtCore"
+
+
+def test_qt_enum_reads_scoped_and_flat_enums():
+    core = import_binding().QtCore
+    native = qt_enum(core.Qt, "WidgetAttribute", "WA_NativeWindow")
+    assert int(getattr(native, "value", native)) == 100  # Qt::WA_NativeWindow
+    flat = types.SimpleNamespace(WA_NativeWindow=100)  # a binding without the enum's type
+    assert qt_enum(flat, "WidgetAttribute", "WA_NativeWindow") == 100
+    with pytest.raises(AttributeError):
+        qt_enum(flat, "WidgetAttribute", "NoSuchMember")
+
+
+def test_exec_loop_runs_a_real_event_loop(qapp):
+    core = import_binding().QtCore
+    loop = core.QEventLoop()
+    core.QTimer.singleShot(0, lambda: loop.exit(7))
+    assert exec_loop(loop) == 7

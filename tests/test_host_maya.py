@@ -156,6 +156,18 @@ def test_batch_mode_falls_back_to_standalone():
     assert result["host_api_calls"] == {"executeDeferred": 0, "executeInMainThreadWithResult": 0}
 
 
+def test_a_worker_does_not_overrule_the_main_threads_batch_verdict():
+    """In batch mode the main thread's detection says standalone. A worker's later
+    re-detection (due every RECHECK_INTERVAL while standalone is in use; a worker cannot ask
+    maya.cmds) must keep that verdict, not switch to Maya on a guess and call executeDeferred
+    for nothing. (Seen under CPU load: main-thread pauses longer than the interval.)"""
+    result = run_script("fallback_standalone.py", "maya-batch", "worker-late")
+    assert result["late_seen"] == ["standalone"]
+    assert result["host"] == "standalone" and result["errors"] == []
+    assert result["count"] == 200 and result["all_on_main"]
+    assert result["host_api_calls"] == {"executeDeferred": 0, "executeInMainThreadWithResult": 0}
+
+
 def test_batch_mode_detected_from_a_worker_thread_is_standalone():
     """``maya -batch`` runs scripts without ``maya.standalone``; if the first use comes from a
     worker thread (where ``maya.cmds.about`` must not be called), the worker can only guess

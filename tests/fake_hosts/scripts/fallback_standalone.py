@@ -1,8 +1,9 @@
 """Run in a fresh interpreter: a host without a usable main loop falls back to standalone.
 
-Usage: ``python fallback_standalone.py HOST [worker-first]`` with HOST one of ``maya-batch``,
-``houdini-hython``, ``nuke-terminal``, ``max-no-qt``. With ``worker-first`` the host is
-first detected from a worker thread. The fake is loaded in that mode; then
+Usage: ``python fallback_standalone.py HOST [worker-first|worker-late]`` with HOST one of
+``maya-batch``, ``houdini-hython``, ``nuke-terminal``, ``max-no-qt``. With ``worker-first``
+the host is first detected from a worker thread; with ``worker-late`` a worker re-detects it
+after the main thread did. The fake is loaded in that mode; then
 ``current_host()`` must be "standalone", worker calls are served by ``run_main_loop()`` on
 the main thread, and the host's own dispatch APIs are never called (in these modes they
 never run their callables). Prints ``RESULT {json}``.
@@ -15,6 +16,7 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent  # tests/fake_hosts
@@ -68,6 +70,19 @@ def main() -> None:
         t.join(10)
     host = utils.current_host()
     main_ident = threading.get_ident()
+    late_seen: list = []
+    if "worker-late" in sys.argv[2:]:
+        # A worker re-detects after the main thread did (standalone is re-checked every
+        # RECHECK_INTERVAL), without the main thread's means (Maya: maya.cmds).
+        from auroraview.utils.thread_dispatcher.registry import RECHECK_INTERVAL
+
+        def late() -> None:
+            time.sleep(RECHECK_INTERVAL * 3)
+            late_seen.append(utils.current_host())
+
+        t = threading.Thread(target=late)
+        t.start()
+        t.join(10)
     results: list = []
     errors: list = []
 
@@ -97,12 +112,13 @@ def main() -> None:
             {
                 "host": host,
                 "first_seen": first_seen,
+                "late_seen": late_seen,
                 "exit": exit_reason,
                 "count": len(results),
                 "all_on_main": all(ident == main_ident for _, ident in results),
                 "errors": errors,
                 "host_api_calls": {api: fake.calls[api] for api in unused},
-                "qt_loaded": any(m.startswith("PySide") for m in sys.modules),
+                "qt_loaded": any(m.startswith(("PySide", "PyQt")) for m in sys.modules),
             }
         )
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any
+from typing import Any, Optional
 
 from .base import HostAdapter
 
@@ -21,6 +21,10 @@ class MayaAdapter(HostAdapter):
         "thread?). In mayapy/batch mode call auroraview.utils.run_main_loop() instead."
     )
 
+    #: The main thread's answer to ``cmds.about(batch=True)``, with the ``maya.cmds`` it
+    #: came from (batch mode does not change during a process's life).
+    _batch_seen: Optional[tuple[Any, bool]] = None
+
     @classmethod
     def detect(cls) -> bool:
         utils = sys.modules.get("maya.utils")
@@ -29,12 +33,18 @@ class MayaAdapter(HostAdapter):
         if "maya.standalone" in sys.modules:
             return False
         cmds = sys.modules.get("maya.cmds")
-        # maya.cmds may only be used on the main thread; off it, trust maya.standalone alone.
+        # maya.cmds may only be used on the main thread; off it, go by what the main thread
+        # found, else (not asked yet) by maya.standalone alone: a guess, provisional.
         if cmds is not None and threading.current_thread() is threading.main_thread():
             try:
-                return not cmds.about(batch=True)
+                batch = bool(cmds.about(batch=True))
             except Exception:
                 return False
+            cls._batch_seen = (cmds, batch)
+            return not batch
+        seen = cls._batch_seen
+        if cmds is not None and seen is not None and seen[0] is cmds:
+            return not seen[1]
         return True
 
     def install(self, dispatcher: Any) -> None:

@@ -45,6 +45,7 @@ def test_the_environment_puts_named_bindings_first(monkeypatch, value, expected)
 def test_an_unknown_name_is_ignored_with_one_warning(monkeypatch, caplog):
     monkeypatch.setenv(ENV_VAR, "PyQt4,PyQt5")
     monkeypatch.setattr(_qt_binding, "_warned", set())
+    monkeypatch.setattr(_qt_binding, "_cached_order", ("", BINDINGS))
     with caplog.at_level(logging.WARNING, logger="auroraview.qt"):
         assert binding_order() == ("PyQt5", "PySide6", "PyQt6", "PySide2")
         assert binding_order()[0] == "PyQt5"
@@ -103,3 +104,43 @@ def test_exec_loop_runs_a_real_event_loop(qapp):
     loop = core.QEventLoop()
     core.QTimer.singleShot(0, lambda: loop.exit(7))
     assert exec_loop(loop) == 7
+
+
+def test_a_binding_that_is_being_imported_is_passed_over(qapp):
+    """While any thread imports a module of the running binding (here a probe module of
+    that package whose import blocks), detection does not call into it; afterwards it does.
+    (Calling into PyQt5 while it initialises QtGui crashed the process.)"""
+    import importlib.abc
+    import importlib.util
+    import threading
+
+    core = running_qt_core()
+    package = core.__name__.split(".")[0]
+    probe = f"{package}._auroraview_import_probe"
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowLoader(importlib.abc.Loader):
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            entered.set()
+            release.wait(10)
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            return importlib.util.spec_from_loader(name, SlowLoader()) if name == probe else None
+
+    finder = Finder()
+    sys.meta_path.insert(0, finder)
+    importer = threading.Thread(target=importlib.import_module, args=(probe,))
+    try:
+        importer.start()
+        assert entered.wait(10)
+        assert running_qt_core() is None
+    finally:
+        release.set()
+        importer.join(10)
+        sys.meta_path.remove(finder)
+        sys.modules.pop(probe, None)
+    assert running_qt_core() is core

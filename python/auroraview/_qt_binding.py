@@ -12,6 +12,7 @@ a binding except ``import_binding``, which is only called when a widget is wante
 from __future__ import annotations
 
 import importlib
+import importlib._bootstrap
 import importlib.util
 import logging
 import os
@@ -26,6 +27,7 @@ ENV_VAR = "AURORAVIEW_QT_BINDING"
 BINDINGS = ("PySide6", "PyQt6", "PySide2", "PyQt5")
 
 _warned: set[str] = set()
+_cached_order: tuple[str, tuple[str, ...]] = ("", BINDINGS)  # (the variable's value, order)
 
 
 class Binding(NamedTuple):
@@ -44,7 +46,10 @@ def binding_order() -> tuple[str, ...]:
     A process that has two bindings loaded (a DCC shipping PySide2 plus a studio tool on
     PyQt5, say) uses the first one in this order. Unknown names are ignored with a warning.
     """
+    global _cached_order
     raw = os.environ.get(ENV_VAR, "")
+    if raw == _cached_order[0]:
+        return _cached_order[1]
     preferred: list[str] = []
     for part in raw.split(","):
         name = part.strip()
@@ -63,17 +68,41 @@ def binding_order() -> tuple[str, ...]:
                 )
         elif match not in preferred:
             preferred.append(match)
-    return tuple(preferred) + tuple(b for b in BINDINGS if b not in preferred)
+    order = tuple(preferred) + tuple(b for b in BINDINGS if b not in preferred)
+    _cached_order = (raw, order)
+    return order
 
 
 def running_qt_core() -> Optional[ModuleType]:
     """The QtCore module of the first loaded binding (in ``binding_order()``) whose
-    application instance exists; None when no Qt application runs in this process."""
+    application instance exists; None when no Qt application runs in this process.
+
+    A binding that some thread is still importing is passed over: calling into it then can
+    crash the process (PyQt5: ``QCoreApplication.instance()`` on a worker while the main
+    thread initialises ``QtGui`` segfaults). Detection runs again soon after.
+    """
     for name in binding_order():
         core = sys.modules.get(f"{name}.QtCore")
-        if core is not None and core.QCoreApplication.instance() is not None:
+        if core is None or _being_imported(name):
+            continue
+        if core.QCoreApplication.instance() is not None:
             return core
     return None
+
+
+def _being_imported(binding: str) -> bool:
+    """True while a module of ``binding`` is being imported (by any thread): importlib holds
+    a per-module lock for that time (``importlib._bootstrap._module_locks``, private but the
+    same dict from Python 3.3 to 3.13; absent, nothing is known to be in progress)."""
+    locks = getattr(importlib._bootstrap, "_module_locks", None)  # type: ignore[attr-defined]
+    if not locks:
+        return False
+    prefix = binding + "."
+    try:
+        names = list(locks)
+    except RuntimeError:  # changed size while copied: some import is under way
+        return True
+    return any(n == binding or n.startswith(prefix) for n in names)
 
 
 def loaded_binding() -> Optional[str]:

@@ -6,6 +6,8 @@
 #   make check-cross clippy for Windows and macOS (their platform code only compiles here)
 #   make test-rust  Rust tests (nextest if present) plus the loom model tests
 #   make test-py    pytest under a virtual X display (Qt offscreen by default)
+#   make wheel      the abi3 wheel (CPython >= 3.9) in target/wheels
+#   make test-matrix the wheel on Python 3.9/3.10/3.11 x PySide2/PySide6/PyQt6/PyQt5
 #   make test       all of the above, in that order
 #   make demo       run the demo under a virtual X display if there is none
 #   make bench      run the benchmarks (dispatch, WebView), peers side by side
@@ -21,7 +23,7 @@ WITH_DISPLAY := bash scripts/with-display.sh
 # rustup's default install location, in case the calling shell lacks it.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build lint check-cross test-rust test-py test demo bench
+.PHONY: setup build lint check-cross test-rust test-py wheel test-matrix test demo bench
 
 setup:
 	bash scripts/setup.sh
@@ -53,7 +55,19 @@ test-py: build
 	AURORAVIEW_TEST_WEBVIEW_MODE=hosted QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
 		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview
 
-test: setup build lint check-cross test-rust test-py
+# The abi3 wheel the version matrix installs. No manylinux audit (--auditwheel skip): the
+# extension links the system WebKitGTK, as wry does, which a manylinux wheel cannot bundle;
+# the wheel is tagged linux_x86_64 and needs libwebkit2gtk-4.1 where it is installed.
+wheel: setup
+	rm -f target/wheels/auroraview-*.whl
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin build --release --auditwheel skip \
+		--interpreter $(PY) --out target/wheels
+
+# The wheel in one virtualenv per Python/Qt combination (scripts/test-matrix.sh says which).
+test-matrix: wheel
+	bash scripts/test-matrix.sh
+
+test: setup build lint check-cross test-rust test-py test-matrix
 
 demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo

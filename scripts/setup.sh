@@ -45,6 +45,9 @@ APT_PACKAGES=(
     libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
     libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
     libxcb-xkb1
+    # ... and by the Qt 5 xcb plugins of PySide2 5.15 and PyQt5 (version matrix; PyQt6's
+    # needs nothing beyond the above; checked with ldd)
+    libxcb-xinerama0
     # Qt's wayland platform plugin and gtk3 platform theme plugin
     libwayland-client0 libwayland-cursor0 libwayland-egl1 libgtk-3-0
     # WebKitGTK for the WebView crate (pulls GTK 3, libsoup 3, JSC headers)

@@ -159,7 +159,7 @@ done
 wait || true
 
 failed=0
-printf '\n%-15s %-8s %6s  %s\n' combination result time "last line of its log (target/matrix/<name>/log.txt)"
+printf '\n%-15s %-8s %6s  %s\n' combination result time "pytest's summaries (log: target/matrix/<name>/log.txt)"
 for name in "${names[@]}"; do
     read -r rc secs <"$OUT/$name/status" 2>/dev/null || { rc=1; secs=0; }
     case $rc in
@@ -168,7 +168,7 @@ for name in "${names[@]}"; do
         *) result=FAILED ;;
     esac
     [[ $rc -eq 0 ]] || failed=1
-    last=$(grep -E 'passed|failed|error|MISSING' "$OUT/$name/log.txt" | tail -n 1 || true)
+    last=$(grep -E '^[0-9]+ (passed|failed|error)|^MISSING|^ERROR' "$OUT/$name/log.txt" | paste -sd '|' || true)
     printf '%-15s %-8s %5ss  %s\n' "$name" "$result" "$secs" "$last"
 done
 log "matrix wall time: $((SECONDS - matrix_start)) s with $JOBS parallel jobs"

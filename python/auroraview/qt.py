@@ -28,7 +28,7 @@ _WA_NATIVE_WINDOW = qt_enum(QtCore.Qt, "WidgetAttribute", "WA_NativeWindow")
 _WA_NO_NATIVE_ANCESTORS = qt_enum(QtCore.Qt, "WidgetAttribute", "WA_DontCreateNativeAncestors")
 _PLATFORM_SURFACE = qt_enum(QtCore.QEvent, "Type", "PlatformSurface")
 # PySide2 has no QPlatformSurfaceEvent class: its surface events arrive as plain QEvents
-# whose kind cannot be read (see _SurfaceGuard.eventFilter).
+# whose kind cannot be read (see _SurfaceGuard._on_surface_event).
 _SURFACE_EVENT = getattr(QtGui, "QPlatformSurfaceEvent", None)
 _ABOUT_TO_BE_DESTROYED = (
     qt_enum(_SURFACE_EVENT, "SurfaceEventType", "SurfaceAboutToBeDestroyed")
@@ -40,12 +40,13 @@ _ABOUT_TO_BE_DESTROYED = (
 class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
     """Keeps an embedded WebView safe while Qt destroys and recreates its host window.
 
-    Qt recreates a native child window whenever its top-level changes (a dock floating or
-    re-docking): the X window the WebView lives in is destroyed and a new one made. Before
-    the old one goes, the WebView is parked (hidden, under the root window); once the new
-    one exists it moves in. When the widget itself goes, the parked WebView is closed. A
-    separate parentless object does this: a widget being deleted cannot watch itself.
-    Guards keep themselves alive (``_GUARDS``) until their WebView closes.
+    When Qt destroys the native window the WebView lives in and makes a new one for the same
+    QWindow (``QWindow.destroy()``/``create()``; on X11 floating and re-docking a dock keep
+    the window, measured with all four bindings), the WebView is parked before the old window
+    goes (hidden, under the root window) and moves in once the new one exists. When the
+    widget or its QWindow goes, the WebView is closed. A separate parentless object does
+    this: a widget being deleted cannot watch itself. Guards keep themselves alive
+    (``_GUARDS``) until their WebView closes.
     """
 
     def __init__(self, widget: Any, surface: Any, webview: WebView) -> None:

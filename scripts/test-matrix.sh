@@ -172,6 +172,13 @@ for name in "${names[@]}"; do
     printf '%-15s %-8s %5ss  %s\n' "$name" "$result" "$secs" "$last"
 done
 log "matrix wall time: $((SECONDS - matrix_start)) s with $JOBS parallel jobs"
+# The tests of every combination, added up, as a closing line CI can read.
+totals=$(for name in "${names[@]}"; do
+    grep -hE '^[0-9]+ (passed|failed|error)' "$OUT/$name/log.txt" || true
+done | awk '{ for (i = 2; i <= NF; i++) { w = $i; sub(/,$/, "", w)
+        if (w == "passed" || w == "failed" || w == "skipped") n[w] += $(i - 1)
+        if (w == "error" || w == "errors") n["failed"] += $(i - 1) } }
+    END { printf "%d passed, %d failed, %d skipped", n["passed"], n["failed"], n["skipped"] }')
 if [[ $failed -ne 0 ]]; then
     for name in "${names[@]}"; do
         read -r rc _ <"$OUT/$name/status" 2>/dev/null || rc=1
@@ -180,6 +187,8 @@ if [[ $failed -ne 0 ]]; then
         tail -n 40 "$OUT/$name/log.txt" | sed "s/^/[$name] /"
     done
     log "FAILED: not every combination ran and passed"
+    echo "matrix: $totals"
     exit 1
 fi
 log "every combination passed"
+echo "matrix: $totals"

@@ -51,9 +51,10 @@ test-rust: setup
 
 test-py: build
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(WITH_DISPLAY) $(PY) -m pytest -q tests
-	# The WebView suite again, hosted on a Qt application's main thread (Qt on GLib).
+	# The WebView and adversarial suites again, hosted on a Qt application's main thread
+	# (Qt on GLib).
 	AURORAVIEW_TEST_WEBVIEW_MODE=hosted QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
-		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview
+		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview tests/adversarial
 
 # The abi3 wheel the version matrix installs. No manylinux audit (--auditwheel skip): the
 # extension links the system WebKitGTK, as wry does, which a manylinux wheel cannot bundle;

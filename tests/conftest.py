@@ -1,12 +1,10 @@
-"""Shared pytest fixtures: a fresh dispatcher per test, the process's one QApplication, and
-helpers to run a real host loop on the main thread until a condition holds (bounded)."""
+"""Shared pytest fixtures: a fresh dispatcher per test, the process's one QApplication.
+Helpers that test modules import live in ``mainloop.py`` (test modules must not import from
+a conftest: several exist, and which one ``conftest`` names depends on collection order)."""
 
 from __future__ import annotations
 
 import os
-import threading
-import time
-from typing import Callable
 
 import pytest
 
@@ -18,8 +16,6 @@ if os.environ.get("AURORAVIEW_TEST_WEBVIEW_MODE", "own").strip().lower() == "hos
     os.environ.pop("QT_NO_GLIB", None)
 else:
     os.environ.setdefault("QT_NO_GLIB", "1")
-
-MAIN_IDENT = threading.main_thread().ident
 
 
 @pytest.fixture(autouse=True)
@@ -47,22 +43,3 @@ def qapp():
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["auroraview-tests"])
     yield app
-
-
-def run_qt_until(done: Callable[[], bool], timeout: float) -> bool:
-    """Run a real Qt event loop on this (main) thread until ``done()`` or ``timeout``
-    seconds. Returns ``done()``."""
-    from qtbinding import QtCore, exec_loop
-
-    loop = QtCore.QEventLoop()
-    check = QtCore.QTimer()
-    check.setInterval(2)
-    check.timeout.connect(lambda: done() and loop.quit())
-    check.start()
-    QtCore.QTimer.singleShot(int(timeout * 1000), loop.quit)
-    deadline = time.monotonic() + timeout
-    if not done():
-        exec_loop(loop)
-    check.stop()
-    assert time.monotonic() <= deadline + 1.0
-    return done()

@@ -22,7 +22,7 @@ from auroraview.errors import (
     NoMainLoopError,
     WrongThreadError,
 )
-from conftest import MAIN_IDENT, run_qt_until
+from mainloop import MAIN_IDENT, run_qt_until
 
 
 class StandaloneHost:

@@ -12,7 +12,6 @@ import sys
 
 import pytest
 from auroraview import utils
-from conftest import run_qt_until
 from fake_hosts.conftest_helpers import (
     Host,
     check_decorators,
@@ -28,6 +27,7 @@ from fake_hosts.conftest_helpers import (
     run_script,
     start_threads,
 )
+from mainloop import run_qt_until
 
 pytestmark = pytest.mark.timeout(120)
 

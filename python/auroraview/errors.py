@@ -6,12 +6,19 @@ is a breaking change for ``auroraview._core`` too.
 Hierarchy::
 
     AuroraViewError
-    ├── DispatchError               a main-thread call did not return its function's value
-    │   ├── DispatchTimeoutError    (also a TimeoutError) the wait ran out
-    │   │   └── NoMainLoopError     ... and nothing ever served the main thread's queue
-    │   ├── DispatchClosedError     the dispatcher was shut down
-    │   └── DispatchCancelledError  the call was cancelled before it started
-    ├── WrongThreadError            (also a RuntimeError) an API was called on a thread
+    ├── ThreadSafetyError           (AuroraView 0.5's base name) a thread-safety guarantee
+    │   │                           stopped a call
+    │   ├── DispatchError           a main-thread call did not return its function's value
+    │   │   ├── DispatchTimeoutError    (also a ThreadDispatchTimeoutError and a
+    │   │   │   │                       TimeoutError) the wait ran out
+    │   │   │   └── NoMainLoopError     ... and nothing ever served the main thread's queue
+    │   │   ├── DispatchClosedError     (also a ShutdownInProgressError) the dispatcher was
+    │   │   │                           shut down
+    │   │   └── DispatchCancelledError  the call was cancelled before it started
+    │   ├── ThreadDispatchTimeoutError  AuroraView 0.5's name for a dispatch timeout
+    │   ├── ShutdownInProgressError     AuroraView 0.5's name for "shut down"
+    │   ├── DeadlockDetectedError       AuroraView 0.5's name; never raised here (see below)
+    │   └── WrongThreadError        (also a RuntimeError) an API was called on a thread
     │                               where it cannot work (main-thread-only, or a blocking
     │                               wait on the UI thread itself)
     └── WebViewError                a WebView operation failed
@@ -19,18 +26,26 @@ Hierarchy::
         ├── WebViewClosedError      the WebView is closed
         ├── QueueFullError          the UI thread's command queue is at its bound
         ├── PayloadError            (also a ValueError) too large, or not JSON-serialisable
-        ├── JavaScriptError         the page's script threw; ``.js_name`` is its type
+        ├── JavaScriptError         (also a RuntimeError) the page's script threw;
+        │                           ``.js_name`` is its type
         ├── EvalTimeoutError        (also a TimeoutError) no result from the page in time
         └── PageChangedError        the page reloaded/navigated before it answered
 
 An exception raised by *your* function is never wrapped: it re-raises in the caller with its
 own type and traceback.
+
+The four AuroraView 0.5 names (``ThreadSafetyError``, ``ThreadDispatchTimeoutError``,
+``ShutdownInProgressError``, ``DeadlockDetectedError``) are bases of ours, so code written
+for AuroraView catches our errors unchanged: ``except ThreadDispatchTimeoutError`` catches a
+``DispatchTimeoutError``. ``DeadlockDetectedError`` is never raised: a call that would wait
+on its own thread runs inline instead, and every other wait ends at its timeout.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "AuroraViewError",
+    "DeadlockDetectedError",
     "DispatchCancelledError",
     "DispatchClosedError",
     "DispatchError",
@@ -41,6 +56,9 @@ __all__ = [
     "PageChangedError",
     "PayloadError",
     "QueueFullError",
+    "ShutdownInProgressError",
+    "ThreadDispatchTimeoutError",
+    "ThreadSafetyError",
     "WebViewClosedError",
     "WebViewError",
     "WebViewStartError",
@@ -52,11 +70,32 @@ class AuroraViewError(Exception):
     """Base class of every error auroraview raises itself."""
 
 
-class DispatchError(AuroraViewError):
+class ThreadSafetyError(AuroraViewError):
+    """A thread-safety guarantee stopped a call (AuroraView 0.5's base class name)."""
+
+
+class ThreadDispatchTimeoutError(ThreadSafetyError):
+    """A wait for the main thread ran out (AuroraView 0.5's name; what auroraview raises is
+    its subclass :class:`DispatchTimeoutError`)."""
+
+
+class ShutdownInProgressError(ThreadSafetyError):
+    """Work was refused or dropped because the dispatcher shut down (AuroraView 0.5's name;
+    what auroraview raises is its subclass :class:`DispatchClosedError`)."""
+
+
+class DeadlockDetectedError(ThreadSafetyError):
+    """AuroraView 0.5's name for a detected deadlock. auroraview never raises it: a sync call
+    made on the main thread runs inline, and every other wait is bounded, so a would-be
+    deadlock ends as a :class:`DispatchTimeoutError` instead. Kept so ``except`` clauses
+    written for AuroraView still import."""
+
+
+class DispatchError(ThreadSafetyError):
     """A call dispatched to the main thread did not produce its function's result."""
 
 
-class DispatchTimeoutError(DispatchError, TimeoutError):
+class DispatchTimeoutError(DispatchError, ThreadDispatchTimeoutError, TimeoutError):
     """The wait for the main thread ran out.
 
     If the function had not started, it was cancelled and will never run. If it had
@@ -70,7 +109,7 @@ class NoMainLoopError(DispatchTimeoutError):
     detected host."""
 
 
-class DispatchClosedError(DispatchError):
+class DispatchClosedError(DispatchError, ShutdownInProgressError):
     """The dispatcher was shut down before the call could run."""
 
 
@@ -78,7 +117,7 @@ class DispatchCancelledError(DispatchError):
     """The call was cancelled before it started."""
 
 
-class WrongThreadError(AuroraViewError, RuntimeError):
+class WrongThreadError(ThreadSafetyError, RuntimeError):
     """An API that only the main (owner) thread may use was called from another thread."""
 
 
@@ -104,8 +143,9 @@ class PayloadError(WebViewError, ValueError):
     """A payload was refused: larger than ``auroraview.MAX_MESSAGE_BYTES``, or not JSON."""
 
 
-class JavaScriptError(WebViewError):
-    """The page's script threw (or its Promise rejected).
+class JavaScriptError(WebViewError, RuntimeError):
+    """The page's script threw (or its Promise rejected). Also a ``RuntimeError``, which is
+    what AuroraView 0.5's ``DCCThreadSafeWrapper.eval_js_sync`` raised for it.
 
     ``js_name`` is the JavaScript error's type (``TypeError``, ...), ``js_message`` its
     message.

@@ -1,10 +1,11 @@
 """Decorators that make a function run on the DCC's main thread (RFC 0002, section 1).
 
 ``ensure_main_thread`` / ``dcc_thread_safe``: the call blocks (bounded) and returns the
-function's result. ``dcc_thread_safe_async``: fire-and-forget. All keep ``__name__``,
-``__doc__`` and ``__wrapped__``, and mark the wrapper so ``WebView(dcc_mode=True)`` does not
-wrap twice. Each works bare (``@dcc_thread_safe``) or with options
-(``@dcc_thread_safe(timeout=5)``).
+function's result. ``dcc_thread_safe_async`` (alias ``defer_to_main_thread``, AuroraView
+0.5's name): fire-and-forget. ``wrap_callback_for_dcc`` picks one of the two. All keep
+``__name__``, ``__doc__`` and ``__wrapped__``, and mark the wrapper so
+``WebView(dcc_mode=True)`` does not wrap twice. Each works bare (``@dcc_thread_safe``) or
+with options (``@dcc_thread_safe(timeout=5)``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import Any, Callable, Optional, TypeVar, Union, overload
 from .._defaults import DEFAULT_EVAL_TIMEOUT_MS
 from .thread_dispatcher import is_main_thread, run_on_main_thread, run_on_main_thread_sync
 
-__all__ = ["DCCThreadSafeWrapper", "dcc_thread_safe", "dcc_thread_safe_async", "ensure_main_thread"]
+__all__ = [
+    "DCCThreadSafeWrapper",
+    "dcc_thread_safe",
+    "dcc_thread_safe_async",
+    "defer_to_main_thread",
+    "ensure_main_thread",
+    "wrap_callback_for_dcc",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,6 +103,24 @@ def dcc_thread_safe_async(
     if func is None:
         return _async_wrapper
     return _async_wrapper(func)
+
+
+def defer_to_main_thread(
+    func: Optional[Callable[..., Any]] = None,
+) -> Union[Callable[..., None], Callable[[Callable[..., Any]], Callable[..., None]]]:
+    """AuroraView 0.5's name for :func:`dcc_thread_safe_async`: each call is queued for the
+    main thread and returns ``None`` at once."""
+    return dcc_thread_safe_async(func)
+
+
+def wrap_callback_for_dcc(callback: Callable[..., Any], async_mode: bool = False) -> Any:
+    """Wrap ``callback`` so that it runs on the DCC's main thread: blocking with its result
+    (:func:`dcc_thread_safe`), or fire-and-forget when ``async_mode`` is true
+    (:func:`dcc_thread_safe_async`). AuroraView 0.5's helper for callbacks handed to
+    libraries that call them from their own threads."""
+    if not callable(callback):
+        raise TypeError(f"expected a callable, got {type(callback).__name__}")
+    return dcc_thread_safe_async(callback) if async_mode else dcc_thread_safe(callback)
 
 
 class DCCThreadSafeWrapper:

@@ -1,20 +1,51 @@
 """Run callables on the host application's main thread from any thread.
 
 The public functions of RFC 0002 (``run_on_main_thread``, ``run_on_main_thread_sync``, ...)
-and the standalone loop live here; the host adapters are one small file each beside this one
-(``qt.py``, ``maya.py``, ...), chosen by ``registry.py``. The queueing, waiting and waking are
-done in Rust (``auroraview._core.Dispatcher``); nothing here waits except through it.
+and the standalone loop live here, plus the rest of AuroraView 0.5's dispatcher API
+(backends and their registry, its errors and decorators, re-exported). The host adapters
+are one small file each beside this one (``qt.py``, ``maya.py``, ...); the backend registry
+(``backend_registry.py``) lists them with the custom backends, and ``registry.py`` chooses.
+The queueing, waiting and waking are done in Rust (``auroraview._core.Dispatcher``); nothing
+here waits except through it.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 import threading
-from typing import Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
-from auroraview.errors import WrongThreadError
+from auroraview.errors import (
+    DeadlockDetectedError,
+    ShutdownInProgressError,
+    ThreadDispatchTimeoutError,
+    ThreadSafetyError,
+    WrongThreadError,
+)
 
+from .backend_registry import (
+    clear_dispatcher_backends,
+    get_current_dcc_name,
+    is_dcc_environment,
+    list_dispatcher_backends,
+    register_dispatcher_backend,
+    unregister_dispatcher_backend,
+)
+from .backends import (
+    BlenderDispatcherBackend,
+    DispatcherPriority,
+    FallbackDispatcherBackend,
+    HoudiniDispatcherBackend,
+    MaxDispatcherBackend,
+    MayaDispatcherBackend,
+    NukeDispatcherBackend,
+    QtDispatcherBackend,
+    StandaloneDispatcherBackend,
+    ThreadDispatcherBackend,
+    UnrealDispatcherBackend,
+)
 from .base import HostAdapter, logger
 from .registry import (
     ADAPTERS,
@@ -22,30 +53,93 @@ from .registry import (
     current_adapter,
     current_host,
     get_dispatcher,
+    get_dispatcher_backend,
     install_dispatcher,
     needs_recheck,
     recheck_while_waiting,
+    runs_inline_now,
     shutdown_dispatcher,
 )
+
+if TYPE_CHECKING:  # defined in ..dcc_thread_safe, which imports this module
+    from ..dcc_thread_safe import (
+        DCCThreadSafeWrapper,
+        dcc_thread_safe,
+        dcc_thread_safe_async,
+        defer_to_main_thread,
+        ensure_main_thread,
+        wrap_callback_for_dcc,
+    )
 
 __all__ = [
     "ADAPTERS",
     "ENV_VAR",
+    "BlenderDispatcherBackend",
+    "DCCThreadSafeWrapper",
+    "DeadlockDetectedError",
+    "DispatcherPriority",
+    "FallbackDispatcherBackend",
     "HostAdapter",
+    "HoudiniDispatcherBackend",
+    "MaxDispatcherBackend",
+    "MayaDispatcherBackend",
+    "NukeDispatcherBackend",
+    "QtDispatcherBackend",
+    "ShutdownInProgressError",
+    "StandaloneDispatcherBackend",
+    "ThreadDispatchTimeoutError",
+    "ThreadDispatcherBackend",
+    "ThreadSafetyError",
+    "UnrealDispatcherBackend",
+    "clear_dispatcher_backends",
     "current_adapter",
     "current_host",
+    "dcc_thread_safe",
+    "dcc_thread_safe_async",
+    "defer_to_main_thread",
+    "ensure_main_thread",
+    "get_current_dcc_name",
     "get_default_timeout",
     "get_dispatcher",
+    "get_dispatcher_backend",
     "install_dispatcher",
+    "is_dcc_environment",
     "is_main_thread",
+    "list_dispatcher_backends",
     "pump_main_thread",
+    "register_dispatcher_backend",
     "run_main_loop",
     "run_on_main_thread",
     "run_on_main_thread_sync",
+    "run_on_main_thread_sync_with_timeout",
     "set_default_timeout",
     "shutdown_dispatcher",
     "stop_main_loop",
+    "unregister_dispatcher_backend",
+    "wrap_callback_for_dcc",
 ]
+
+#: Names defined in ``auroraview.utils.dcc_thread_safe`` (which imports this module, so
+#: they are looked up on first use instead of imported here).
+_DECORATORS = frozenset(
+    {
+        "DCCThreadSafeWrapper",
+        "dcc_thread_safe",
+        "dcc_thread_safe_async",
+        "defer_to_main_thread",
+        "ensure_main_thread",
+        "wrap_callback_for_dcc",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DECORATORS:
+        # (``auroraview.utils.dcc_thread_safe`` the attribute is the decorator, not the module.)
+        module = importlib.import_module("auroraview.utils.dcc_thread_safe")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 T = TypeVar("T")
 
@@ -87,8 +181,23 @@ def run_on_main_thread(func: Callable[..., Any], *args: Any, **kwargs: Any) -> N
     If it raises, the exception is logged on the ``auroraview.dispatch`` logger. If the
     dispatcher is shut down before it runs, that is logged too (after
     ``shutdown_dispatcher()`` the next call starts a fresh dispatcher).
+    (With ``AURORAVIEW_DISPATCHER=fallback`` it runs at once on the calling thread instead,
+    its exception still logged, not raised.)
     """
-    get_dispatcher().post(_bind(func, args, kwargs))
+    bound = _bind(func, args, kwargs)
+    dispatcher = get_dispatcher()
+    if runs_inline_now():
+        _run_inline_logged(bound)
+        return
+    dispatcher.post(bound)
+
+
+def _run_inline_logged(bound: Callable[[], Any]) -> None:
+    try:
+        bound()
+    except Exception:
+        name = getattr(bound, "__qualname__", None) or repr(bound)
+        logger.error("auroraview: main-thread task %s raised", name, exc_info=True)
 
 
 def run_on_main_thread_sync(
@@ -102,15 +211,28 @@ def run_on_main_thread_sync(
     ``func`` had not started it is cancelled and never runs), ``NoMainLoopError`` when
     nothing serves the main thread, ``DispatchClosedError`` after shutdown. (``timeout`` is
     this function's own argument: to pass one to ``func``, use ``functools.partial``.)
+    With ``AURORAVIEW_DISPATCHER=fallback`` it runs ``func`` at once on the calling thread.
     """
     bound = _bind(func, args, kwargs)
     if is_main_thread():
         return bound()
     dispatcher = get_dispatcher()
+    if runs_inline_now():  # AURORAVIEW_DISPATCHER=fallback: AuroraView's inline fallback
+        return bound()
     wait = _default_timeout if timeout is None else timeout
     if needs_recheck():
         return dispatcher.call(bound, wait, recheck_while_waiting)
     return dispatcher.call(bound, wait)
+
+
+def run_on_main_thread_sync_with_timeout(
+    func: Callable[..., T], *args: Any, timeout: float = 30.0, **kwargs: Any
+) -> T:
+    """AuroraView 0.5's bounded sync call: :func:`run_on_main_thread_sync` with a
+    ``timeout`` that defaults to 30 s. Raises ``DispatchTimeoutError`` (a
+    ``ThreadDispatchTimeoutError``) when it runs out; a function that had not started by
+    then is cancelled and never runs."""
+    return run_on_main_thread_sync(func, *args, timeout=timeout, **kwargs)
 
 
 def pump_main_thread(budget: Optional[float] = None) -> bool:

@@ -1,8 +1,10 @@
 """The host-adapter contract: how a host makes its main thread call ``Dispatcher.pump()``.
 
 An adapter knows one host's dispatch API and nothing else: no queueing, no waiting, no
-results (that is the Rust dispatcher's job). Adapters live one per file beside this one and
-are listed, in detection order, in ``registry.py``.
+results (that is the Rust dispatcher's job). Adapters live one per file beside this one; the
+backend registry (``backend_registry.py``) lists them by priority, beside the custom backends
+a studio registers (``backend_adapter.py`` drives those). This is auroraview's internal
+contract; the public one for custom hosts is ``ThreadDispatcherBackend`` (``backends.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ class HostAdapter:
     name: ClassVar[str] = ""
     #: True for a fallback that detection should keep trying to replace.
     provisional: bool = False
+    #: True if sync calls waiting on this adapter should re-check it (``is_alive()``) while
+    #: they wait, so a broken wiring is replaced during the wait, not only at the next use.
+    watched: ClassVar[bool] = False
+    #: True for AuroraView's fallback: the public dispatch functions run functions inline on
+    #: the calling thread instead of queueing them (``fallback.py``).
+    inline: ClassVar[bool] = False
     #: Appended to a timeout error when nothing served the queue during the wait.
     idle_hint: ClassVar[str] = "The host's event loop did not run; is the main thread blocked?"
 
@@ -55,7 +63,8 @@ class HostAdapter:
 
     def is_alive(self) -> bool:
         """False once the host loop this adapter is wired to has gone (say, the Qt
-        application was destroyed); the registry then selects an adapter anew."""
+        application was destroyed) or its wiring broke (a custom backend's wake failed); the
+        registry then selects and wires an adapter anew."""
         return True
 
     def install(self, dispatcher: Dispatcher) -> None:

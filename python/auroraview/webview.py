@@ -36,6 +36,7 @@ from .utils.thread_dispatcher import (
     run_on_main_thread_sync,
     stop_main_loop,
 )
+from .utils.thread_dispatcher.backend_registry import resolve_dcc_mode
 
 __all__ = ["WebView"]
 
@@ -138,7 +139,8 @@ class WebView:
             ``QWidget.winId()`` returns on each). The WebView then fills ``width`` x ``height`` at
             the parent's origin; call :meth:`set_bounds` when the parent resizes (or use
             :class:`auroraview.qt.QtWebView`, which does it for you).
-        dcc_mode: run every handler on the host's main thread (RFC 0002 section 2).
+        dcc_mode: run every handler on the host's main thread (RFC 0002 section 2);
+            ``"auto"``: only inside a detected DCC (``is_dcc_environment()``).
         debug: enable the web inspector.
         allowed_origins: origins (``"https://tools.studio.local"``) whose pages may use the
             bridge, besides inline HTML, local files and URLs you load yourself (one str is
@@ -157,7 +159,7 @@ class WebView:
         width: int = 800,
         height: int = 600,
         parent: Any = None,
-        dcc_mode: bool = False,
+        dcc_mode: Union[bool, str] = False,
         debug: bool = False,
         *,
         resizable: bool = True,
@@ -169,6 +171,7 @@ class WebView:
         if url is not None and html is not None:
             raise ValueError("pass url= or html=, not both")
         parent_id = _native_window_id(parent)
+        dcc_mode = resolve_dcc_mode(dcc_mode)
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._router = Router(self._handlers, dcc_mode)

@@ -923,7 +923,7 @@ def test_run_deferred_that_raises_then_recovers(studio, no_qt, caplog, exc_type)
     out = in_worker(before, studio.fake.run)
     err = out.get("error")
     assert isinstance(err, ThreadDispatchTimeoutError) and isinstance(err, NoMainLoopError), out
-    assert 0.3 <= out["elapsed"] < 2.3
+    assert 0.3 <= out["elapsed"] < 3.3
     assert "run_deferred() raised" in str(err) and exc_type.__name__ in str(err)
     assert rec.ran == [] and state["attempts"] >= 2  # retried while the call waited
     first_errors = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -966,7 +966,7 @@ def test_run_deferred_that_never_runs_the_function(no_qt, caplog):
     err = out.get("error")
     assert isinstance(err, ThreadDispatchTimeoutError), out
     assert "'BlackHole'" in str(err) and "run_deferred" in str(err)
-    assert 0.3 <= out["elapsed"] < 2.3
+    assert 0.3 <= out["elapsed"] < 3.3
     assert swallowed  # it was asked
     # Nothing was lost silently: shutdown reports each post it drops.
     assert utils.shutdown_dispatcher() >= 3
@@ -1032,8 +1032,8 @@ def test_run_deferred_that_blocks_cannot_stretch_a_callers_wait(no_qt):
 
         out = in_worker(calls)
         posted_in, exc = out["value"]
-        assert posted_in < 0.2 and isinstance(exc, DispatchTimeoutError)
-        assert out["elapsed"] < 2.3
+        assert posted_in < 5 and isinstance(exc, DispatchTimeoutError)  # not the 30 s block
+        assert out["elapsed"] < 3.3
     finally:
         release.set()
     # The posted function is still queued (not lost), and runs when the main thread serves.

@@ -22,6 +22,10 @@ from .base import HostAdapter, logger
 if TYPE_CHECKING:
     from .backend_registry import BackendEntry
 
+#: Guards the failure streaks (``BackendEntry.failures``): refused pumps and failed wakes
+#: can be reported by several threads at once.
+_streak_lock = threading.Lock()
+
 
 class BackendAdapter(HostAdapter):
     """The host adapter of one registered custom backend (one instance per wiring)."""
@@ -90,8 +94,10 @@ class BackendAdapter(HostAdapter):
             return
         entry = self.entry
         if entry.failures:
-            logger.info("auroraview: the %r dispatcher backend serves again", entry.display_name)
-            entry.failures = 0
+            with _streak_lock:
+                recovered, entry.failures = entry.failures > 0, 0
+            if recovered:
+                logger.info("auroraview: the %r backend serves again", entry.display_name)
         try:
             dispatcher.pump()
         except Exception:  # nothing of ours may escape into the host's loop
@@ -106,9 +112,11 @@ class BackendAdapter(HostAdapter):
                 f"The {entry.display_name!r} dispatcher backend failed to wake the main "
                 f"thread: {reason}."
             )
-        entry.failures += 1
+        with _streak_lock:
+            entry.failures += 1
+            first = entry.failures == 1
         # The first failure of a streak is an error; retries that fail again are debug.
-        log = logger.error if entry.failures == 1 else logger.debug
+        log = logger.error if first else logger.debug
         log(
             "auroraview: the %r dispatcher backend failed to wake the main thread: %s; "
             "calls wait (bounded) and the wake is retried",

@@ -79,7 +79,7 @@ class ThreadDispatcherBackend(ABC):
     built-in hosts. The contract, method by method:
 
     - :meth:`is_available`: any thread, often (while auroraview re-checks the host); cheap,
-      no side effects, no auroraview calls. Raising counts as "not available".
+      non-blocking, no side effects, no auroraview calls. Raising counts as "not available".
     - :meth:`run_deferred`: called from one auroraview thread (never the caller's, never the
       main thread), so it may block without blocking callers. It must make the host run
       ``func(*args, **kwargs)`` on the main thread (Python's main thread) soon, and never

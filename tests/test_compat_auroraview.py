@@ -52,7 +52,6 @@ from auroraview.utils.thread_dispatcher import (
     unregister_dispatcher_backend,
 )
 from auroraview.utils.thread_dispatcher.backend_registry import resolve_dcc_mode
-from conftest import MAIN_IDENT, run_qt_until
 from fake_hosts._mainloop import HostLoopTimeout
 from fake_hosts.conftest_helpers import (
     Host,
@@ -70,6 +69,7 @@ from fake_hosts.conftest_helpers import (
     start_threads,
     warm_up,
 )
+from mainloop import MAIN_IDENT, run_qt_until
 
 pytestmark = pytest.mark.timeout(120)
 

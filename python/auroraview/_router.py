@@ -29,16 +29,21 @@ from ._payload import from_json, to_json, utf8_safe
 from .errors import PayloadError
 from .utils.dcc_thread_safe import MARKER
 from .utils.thread_dispatcher import get_dispatcher, is_main_thread
+from .utils.thread_dispatcher.registry import runs_inline_now
 
 logger = logging.getLogger("auroraview.webview")
 
 
 def route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., Any], bool]:
-    """The callable to run, and whether it must run on the host's main thread."""
+    """The callable to run, and whether it must run on the host's main thread (never with
+    ``AURORAVIEW_DISPATCHER=fallback``, AuroraView's inline mode: it runs where it is)."""
     if getattr(handler, MARKER, False):
         # @dcc_thread_safe(_async): run the undecorated function on the main thread
         # ourselves, asynchronously, instead of blocking the handler thread in its wrapper.
-        return getattr(handler, "__wrapped__", handler), True
+        handler, dcc_mode = getattr(handler, "__wrapped__", handler), True
+    if dcc_mode:
+        get_dispatcher()  # (re)selects the host, which decides whether dispatch is inline
+        dcc_mode = not runs_inline_now()
     return handler, dcc_mode
 
 

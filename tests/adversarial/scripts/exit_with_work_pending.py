@@ -1,0 +1,35 @@
+"""The interpreter exits with a WebView open and work pending. In hosted mode the host's
+loop has ended first (app.exec() returned), so nothing would run the close: the exit hook
+runs it inline. The user sees every on_closed callback run and every pending evaluation end
+with WebViewClosedError, before the process ends."""
+
+from __future__ import annotations
+
+import threading
+
+from _host import MODE, PAGE, app, run_js
+from auroraview import WebView
+
+webview = WebView(html=PAGE, mode=MODE)
+run_js(webview, "auroraview.whenReady().then(() => true)")
+
+
+def on_closed() -> None:
+    print("EVENT on_closed", flush=True)
+
+
+def settled(value, error) -> None:
+    print(f"EVENT eval {type(error).__name__}", flush=True)
+
+
+webview.on_closed(on_closed)
+webview.eval_js_async("new Promise(function () {})", settled, timeout_ms=60_000)
+if MODE == "hosted":
+    from qtbinding import QtCore, exec_loop
+
+    QtCore.QTimer.singleShot(100, app.quit)
+    exec_loop(app)  # the host's loop runs, then ends
+    print("EVENT loop ended", flush=True)
+print("EVENT exiting", flush=True)
+# No close: the interpreter's exit closes the WebView (atexit), a worker still around.
+threading.Thread(target=lambda: None).start()

@@ -8,7 +8,9 @@
 #   make test-py    pytest under a virtual X display (Qt offscreen by default)
 #   make wheel      the abi3 wheel (CPython >= 3.9) in target/wheels
 #   make test-matrix the wheel on Python 3.9/3.10/3.11 x PySide2/PySide6/PyQt6/PyQt5
-#   make test       all of the above, in that order
+#   make fuzz       the page protocol's fuzz targets, 15 s each (FUZZ_SECONDS=...)
+#   make soak       the adversarial soak at 10x (16 threads x 100,000 operations), both modes
+#   make test       all of the above but soak, in that order
 #   make demo       run the demo under a virtual X display if there is none
 #   make bench      run the benchmarks (dispatch, WebView), peers side by side
 
@@ -23,7 +25,7 @@ WITH_DISPLAY := bash scripts/with-display.sh
 # rustup's default install location, in case the calling shell lacks it.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build lint check-cross test-rust test-py wheel test-matrix test demo bench
+.PHONY: setup build lint check-cross test-rust test-py wheel test-matrix fuzz soak test demo bench
 
 setup:
 	bash scripts/setup.sh
@@ -33,6 +35,7 @@ build: setup
 
 lint: setup
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path crates/auroraview-core/fuzz/Cargo.toml -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -68,7 +71,19 @@ wheel: setup
 test-matrix: wheel
 	bash scripts/test-matrix.sh
 
-test: setup build lint check-cross test-rust test-py test-matrix
+# cargo fuzz on the inbound parser and the outbound renderer (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 15
+fuzz: setup
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+soak: build
+	for mode in own hosted; do \
+		AURORAVIEW_SOAK_SCALE=10 AURORAVIEW_TEST_WEBVIEW_MODE=$$mode \
+		QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
+		$(WITH_DISPLAY) $(PY) -m pytest -q -s tests/adversarial/test_soak.py; \
+	done
+
+test: setup build lint check-cross test-rust fuzz test-py test-matrix
 
 demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo

@@ -26,6 +26,10 @@ class Dispatcher:
     def is_owner_thread(self) -> bool: ...
     def set_waker(self, waker: Optional[Callable[[], object]]) -> None:
         """Callable run from any thread, once per burst, to make the owner call ``pump()``."""
+    def use_main_loop_waker(self) -> bool:
+        """Wake through the platform's main loop (Linux: a GLib idle source on the default
+        main context, which a Qt application on GLib iterates), without Python; False,
+        changing nothing, where there is none."""
     idle_hint: str
     """Appended to timeout errors when the owner never pumped during the wait."""
     budget: float
@@ -129,3 +133,6 @@ class WebViewProxy:
         """``callback()`` once, on the completion thread, as soon as the WebView has closed
         (at once if it has), without waiting for its handlers."""
     def wait_closed(self, timeout: float) -> bool: ...
+    def wait_finished(self, timeout: float) -> bool:
+        """Wait (GIL released) until the WebView closed and no thread of the runtime will call
+        into Python for it again; True if so within ``timeout`` seconds."""

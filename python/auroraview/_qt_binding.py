@@ -105,6 +105,19 @@ def _being_imported(binding: str) -> bool:
     return any(n == binding or n.startswith(prefix) for n in names)
 
 
+def qt_runs_on_glib() -> bool:
+    """True if a Qt application exists and its main event dispatcher is GLib's (Linux,
+    unless ``QT_NO_GLIB=1``): its loop then iterates GLib's default main context."""
+    core = running_qt_core()
+    if core is None:
+        return False
+    app = core.QCoreApplication.instance()
+    dispatcher = core.QAbstractEventDispatcher.instance(app.thread())
+    if dispatcher is None:
+        return False
+    return "glib" in dispatcher.metaObject().className().lower()
+
+
 def loaded_binding() -> Optional[str]:
     """The binding to build widgets with when one is already in use: the running
     application's, else the first (in order) whose QtWidgets is imported; None otherwise."""

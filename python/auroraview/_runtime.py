@@ -18,25 +18,13 @@ import sys
 from typing import Optional
 
 from . import _core
-from ._qt_binding import running_qt_core
+from ._qt_binding import qt_runs_on_glib, running_qt_core
 from .errors import WebViewStartError
 
 logger = logging.getLogger("auroraview.webview")
 
 ENV_VAR = "AURORAVIEW_WEBVIEW_MODE"
 MODES = ("auto", "own", "hosted")
-
-
-def qt_runs_on_glib() -> bool:
-    """True if a Qt application exists and its event dispatcher is GLib's."""
-    core = running_qt_core()
-    if core is None:
-        return False
-    app = core.QCoreApplication.instance()
-    dispatcher = core.QAbstractEventDispatcher.instance(app.thread())
-    if dispatcher is None:
-        return False
-    return "glib" in dispatcher.metaObject().className().lower()
 
 
 def host_loop_serves_webviews(platform: str = sys.platform) -> bool:

@@ -99,9 +99,11 @@ def _close_all_at_exit(timeout: float = 2.0) -> None:
     # Hosted mode after the host's loop has ended (app.exec() returned): nothing would run
     # the close we just queued, so run it here, on the UI thread, now.
     _core.run_ui_pass()
+    # Then wait until the runtime's threads are done calling into Python for them (on_closed
+    # callbacks, evaluation callbacks): Python must not finalize under them.
     deadline = time.monotonic() + timeout
-    for _core_proxy, router in views:
-        router.closed.wait(max(0.0, deadline - time.monotonic()))
+    for core, _router in views:
+        core.wait_finished(max(0.0, deadline - time.monotonic()))
 
 
 class _Creation:

@@ -138,7 +138,9 @@ class WebViewHost:
         deadline = time.monotonic() + timeout
         loop = QtCore.QEventLoop()
         check = QtCore.QTimer()
-        check.setInterval(1)
+        # Not 1 ms: a timer due at every iteration of a processEvents() loop (a test's
+        # nested loop) would starve WebKit's own GLib sources, which run at a lower priority.
+        check.setInterval(5)
         check.timeout.connect(lambda: (done() or time.monotonic() >= deadline) and loop.quit())
         check.start()
         try:

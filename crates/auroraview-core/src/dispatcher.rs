@@ -10,6 +10,9 @@
 //!   [`Dispatcher::run`] (standalone scripts). A pump runs queued jobs until the queue is
 //!   empty or its time budget is spent, so one host tick stays short; if work remains it
 //!   re-arms the wake itself.
+//! - Nested loops: while a job runs with others queued behind it, a wake is outstanding, so
+//!   a job that spins a nested event loop (a modal dialog) has the jobs queued before it
+//!   served inside that loop, in order, as the host's own queued events would be.
 //! - A `call` made on the owner thread runs inline, so the owner can never deadlock on itself.
 //! - [`Dispatcher::shutdown`] fails every queued job with `Closed` before it returns.
 //!
@@ -110,7 +113,31 @@ impl std::fmt::Debug for Dispatcher {
     }
 }
 
+/// A handle that does not keep its dispatcher alive (for wakers the dispatcher itself holds:
+/// a strong handle there would be a cycle). Not under loom, whose `Arc` has no weak form.
+#[cfg(not(loom))]
+#[derive(Clone)]
+pub struct WeakDispatcher {
+    inner: std::sync::Weak<Inner>,
+}
+
+#[cfg(not(loom))]
+impl WeakDispatcher {
+    /// The dispatcher, if any handle to it is still alive.
+    pub fn upgrade(&self) -> Option<Dispatcher> {
+        self.inner.upgrade().map(|inner| Dispatcher { inner })
+    }
+}
+
 impl Dispatcher {
+    /// A handle that does not keep this dispatcher alive.
+    #[cfg(not(loom))]
+    pub fn downgrade(&self) -> WeakDispatcher {
+        WeakDispatcher {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+
     /// A dispatcher whose owner is the thread identified by `owner`.
     pub fn new(owner: ThreadKey, config: DispatcherConfig) -> Self {
         Dispatcher {
@@ -308,6 +335,13 @@ impl Dispatcher {
         let mut ran = 0;
         while !inner.queue.is_closed() {
             let Some(job) = inner.queue.pop() else { break };
+            // The job may run a nested event loop (a modal dialog, `QEventLoop.exec()`, a
+            // `processEvents()` loop): jobs queued behind it are then served inside that
+            // loop, as the host's own queued events are, which needs a wake outstanding
+            // while it runs. (Without a nested loop that wake finds the queue empty.)
+            if !inner.queue.is_empty() {
+                self.request_wake();
+            }
             run_job(job);
             ran += 1;
             if start.elapsed() >= budget {

@@ -22,6 +22,8 @@ mod sync;
 mod task;
 mod thread_key;
 
+#[cfg(not(loom))]
+pub use dispatcher::WeakDispatcher;
 pub use dispatcher::{Dispatcher, DispatcherConfig, Pending, PumpReport, RunExit, Waker};
 pub use error::DispatchError;
 pub use task::Task;

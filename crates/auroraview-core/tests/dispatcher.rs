@@ -654,17 +654,83 @@ fn waker_is_called_once_per_burst() {
     assert_eq!(count.load(Ordering::SeqCst), 1000);
     assert_eq!(
         wakes.load(Ordering::SeqCst),
-        1,
-        "an emptied queue needs no wake"
+        2,
+        "one more wake, outstanding while jobs waited behind the running one (for nested loops)"
     );
     post_burst(1000);
     assert_eq!(
         wakes.load(Ordering::SeqCst),
         2,
-        "the pump re-armed the wake"
+        "the outstanding wake covers the next burst"
     );
     drain(&d);
     assert_eq!(count.load(Ordering::SeqCst), 2000);
+    post_burst(1);
+    drain(&d);
+    post_burst(1);
+    assert_eq!(
+        wakes.load(Ordering::SeqCst),
+        4,
+        "a lone job needs no extra wake: one per post once the queue is idle"
+    );
+    drain(&d);
+}
+
+/// A host loop for the nested-loop test: wakes are events queued for the owner thread,
+/// each one delivered by `iterate`, which pumps (as a host's event delivery does).
+struct HostLoop {
+    events: Arc<AtomicUsize>,
+}
+
+impl HostLoop {
+    fn iterate(&self, d: &Dispatcher) {
+        while self.events.load(Ordering::SeqCst) > 0 {
+            self.events.fetch_sub(1, Ordering::SeqCst);
+            d.pump(None).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_job_running_a_nested_loop_has_the_jobs_queued_behind_it_run_inside_it() {
+    let d = dispatcher_with_budget(LONG);
+    let events = Arc::new(AtomicUsize::new(0));
+    let e = events.clone();
+    d.set_waker(Some(Arc::new(move || {
+        e.fetch_add(1, Ordering::SeqCst);
+    })));
+    let host = Arc::new(HostLoop { events });
+    let order = Arc::new(Mutex::new(Vec::new()));
+    // The first job opens a "modal dialog": a nested loop that runs until the jobs queued
+    // before it have run (bounded), as a QDialog.exec() would while the user reads it.
+    {
+        let (d2, host2, order2) = (d.clone(), host.clone(), order.clone());
+        d.post(move || {
+            order2.lock().unwrap().push("dialog opens".to_string());
+            for _ in 0..100 {
+                host2.iterate(&d2);
+                if order2.lock().unwrap().len() >= 11 {
+                    break;
+                }
+            }
+            order2.lock().unwrap().push("dialog closes".to_string());
+        })
+        .unwrap();
+    }
+    for i in 0..10 {
+        let order = order.clone();
+        d.post(move || order.lock().unwrap().push(format!("job {i}")))
+            .unwrap();
+    }
+    host.iterate(&d);
+    let order = order.lock().unwrap().clone();
+    let mut want = vec!["dialog opens".to_string()];
+    want.extend((0..10).map(|i| format!("job {i}")));
+    want.push("dialog closes".to_string());
+    assert_eq!(
+        order, want,
+        "the queued jobs ran inside the nested loop, in order"
+    );
 }
 
 #[test]

@@ -234,6 +234,11 @@ fn single_thread_case(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 if !model.closed {
                     while !model.queue.is_empty() && (ran == 0 || !one) {
                         model.pop();
+                        // Jobs left behind the one about to run keep a wake outstanding
+                        // (a nested loop in the job serves them).
+                        if !model.queue.is_empty() {
+                            model.request_wake();
+                        }
                         ran += 1;
                     }
                 }

@@ -153,6 +153,44 @@ impl PyDispatcher {
         self.inner.set_waker(waker);
     }
 
+    /// Installs the platform's main-loop waker instead of a Python one, when the platform
+    /// has one (Linux: GLib's default main context, which a Qt application on GLib
+    /// iterates on the main thread). Returns False, changing nothing, where there is none.
+    /// Its wakes need neither the GIL nor the host's own event queue.
+    fn use_main_loop_waker(&self) -> bool {
+        // Weak: the dispatcher holds its waker, which must not hold it back.
+        let dispatcher = self.inner.downgrade();
+        let pump = Arc::new(move || {
+            let Some(dispatcher) = dispatcher.upgrade() else {
+                return;
+            };
+            if !dispatcher.is_owner_thread() || dispatcher.is_closed() {
+                return;
+            }
+            // SAFETY: checked before any other Python C API call.
+            if unsafe { pyo3::ffi::Py_IsInitialized() } == 0 {
+                return;
+            }
+            // Take the GIL with the C API itself, not through pyo3. This callback can run
+            // inside a nested loop that a job opened (a modal dialog: the job is inside
+            // pyo3's `attach`, and the Qt binding released the GIL behind pyo3's back while
+            // its loop runs). pyo3 would then believe the GIL held and skip taking it; with
+            // it taken here, the jobs' own `attach` is right either way.
+            // SAFETY: Ensure/Release pair on this thread; the interpreter is initialised.
+            let gil = unsafe { pyo3::ffi::PyGILState_Ensure() };
+            let _ = dispatcher.pump(None);
+            // SAFETY: releases exactly the state taken above.
+            unsafe { pyo3::ffi::PyGILState_Release(gil) };
+        });
+        match auroraview_webview::main_loop_waker(pump) {
+            Some(waker) => {
+                self.inner.set_waker(Some(waker));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// What to do when nobody serves the queue; appended to idle-owner timeout errors.
     #[setter]
     fn set_idle_hint(&self, hint: String) {

@@ -346,6 +346,14 @@ impl PyWebViewProxy {
         }));
     }
 
+    /// Waits at most `timeout` seconds until the WebView has closed and the runtime's
+    /// threads have finished with it (handler thread after `_on_closed`, completion thread
+    /// after its evaluations and close hooks); True if they have. GIL released.
+    fn wait_finished(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
+        let timeout = millis(timeout * 1000.0, "timeout")?;
+        Ok(py.detach(|| self.inner.wait_finished(timeout)))
+    }
+
     /// Waits at most `timeout` seconds for the WebView to close; True if it did.
     fn wait_closed(&self, py: Python<'_>, timeout: f64) -> PyResult<bool> {
         let timeout = millis(timeout * 1000.0, "timeout")?;

@@ -27,6 +27,7 @@ mod sink;
 mod spec;
 mod spin;
 mod ui;
+mod view_state;
 
 pub use call::{PageCall, Responder, INTERNAL_ERROR};
 pub use error::{EvalError, SendError, StartError};
@@ -36,3 +37,14 @@ pub use reactor::{CloseHook, Completion};
 pub use runtime::{Mode, Runtime, RuntimeStats, COMMAND_QUEUE_CAPACITY};
 pub use sink::{IpcSink, MAX_INBOX_BYTES};
 pub use spec::WebViewSpec;
+
+/// A dispatcher waker that runs `pump` from the event loop of the process's main thread
+/// when that loop is the platform's native one (Linux: a loop that iterates GLib's default
+/// main context, as Qt's does there), from any thread and without Python. `None` where
+/// there is none (the host's own waker serves then). Unlike a Qt queued signal, its wakes
+/// are delivered inside `processEvents()` loops that a handler runs.
+pub fn main_loop_waker(
+    pump: std::sync::Arc<dyn Fn() + Send + Sync>,
+) -> Option<auroraview_core::Waker> {
+    platform::main_loop_waker(pump)
+}

@@ -8,41 +8,12 @@ use crate::error::{EvalError, SendError};
 use crate::reactor::{CloseHook, Completion, ReactorMsg};
 use crate::runtime::{RuntimeInner, UiCommand};
 use crate::spin::{spin_recv, Spun, SPIN};
+pub(crate) use crate::view_state::ViewShared;
 use auroraview_core::command_queue::{PushError, Wake};
 use auroraview_core::ipc::{JsError, OpError, PageOp};
 use auroraview_core::ThreadKey;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// State of one WebView shared by its proxies and the UI thread.
-pub(crate) struct ViewShared {
-    pub(crate) id: u64,
-    closed: AtomicBool,
-    closed_lock: Mutex<bool>,
-    closed_cv: Condvar,
-}
-
-impl ViewShared {
-    pub(crate) fn new(id: u64) -> Self {
-        ViewShared {
-            id,
-            closed: AtomicBool::new(false),
-            closed_lock: Mutex::new(false),
-            closed_cv: Condvar::new(),
-        }
-    }
-
-    pub(crate) fn mark_closed(&self) {
-        self.closed.store(true, Ordering::Release);
-        *self.closed_lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        self.closed_cv.notify_all();
-    }
-
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
-    }
-}
 
 /// A thread-safe handle to one WebView. Cheap to clone.
 #[derive(Clone)]
@@ -72,29 +43,20 @@ impl WebViewProxy {
 
     /// Waits at most `timeout` for the WebView to close; true if it did.
     pub fn wait_closed(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut closed = self
-            .view
-            .closed_lock
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        while !*closed {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            closed = self
-                .view
-                .closed_cv
-                .wait_timeout(closed, left)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
-        true
+        self.view.wait_closed(timeout)
+    }
+
+    /// Waits at most `timeout` until the WebView has closed and the runtime's threads have
+    /// finished with it: its handler thread returned from `IpcSink::on_closed`, and the
+    /// completion thread ended its evaluations (their completions run) and its close hooks.
+    /// After that nothing of the runtime calls the application for this WebView again.
+    pub fn wait_finished(&self, timeout: Duration) -> bool {
+        self.view.wait_finished(timeout)
     }
 
     /// Runs `hook` once, on the completion thread, as soon as the WebView has closed (at
-    /// once if it has already), even while its handler thread is still busy.
+    /// once if it has already), even while its handler thread is still busy; after the
+    /// completions of every evaluation the close ended.
     pub fn on_closed(&self, hook: CloseHook) {
         self.rt.reactor.send(ReactorMsg::OnClose {
             view: self.view.id,

@@ -42,6 +42,7 @@ pub(crate) enum ReactorMsg {
     },
     CloseView {
         view: u64,
+        shared: Arc<ViewShared>,
     },
     /// Run `hook` once the view has closed (at once if it has already).
     OnClose {
@@ -154,13 +155,16 @@ fn run(rx: Receiver<ReactorMsg>, pending: &AtomicUsize) {
                     close_hooks.entry(view).or_default().push(hook);
                 }
             }
-            ReactorMsg::CloseView { view } => {
-                for hook in close_hooks.remove(&view).unwrap_or_default() {
-                    run_hook(hook);
-                }
+            ReactorMsg::CloseView { view, shared } => {
+                // Evaluations first: a close hook then knows every completion of its
+                // WebView has run (the exit hook waits on that).
                 for done in evals.close_view(view) {
                     finish(done, Err(EvalError::Closed));
                 }
+                for hook in close_hooks.remove(&view).unwrap_or_default() {
+                    run_hook(hook);
+                }
+                shared.mark_completions_done();
             }
         }
     }

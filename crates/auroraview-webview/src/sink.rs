@@ -113,6 +113,7 @@ pub(crate) fn spawn_handler_thread(
             {
                 log::error!("auroraview: the close handler panicked");
             }
+            proxy.view.mark_handlers_done();
         })?;
     Ok((Inbox { tx, bytes }, handle))
 }

@@ -14,12 +14,20 @@ webview = WebView(html=PAGE, mode=MODE)
 run_js(webview, "auroraview.whenReady().then(() => true)")
 
 
+lock = threading.Lock()
+
+
+def event(text: str) -> None:
+    with lock:  # callbacks run on two threads: whole lines only
+        print(f"EVENT {text}", flush=True)
+
+
 def on_closed() -> None:
-    print("EVENT on_closed", flush=True)
+    event("on_closed")
 
 
 def settled(value, error) -> None:
-    print(f"EVENT eval {type(error).__name__}", flush=True)
+    event(f"eval {type(error).__name__}")
 
 
 webview.on_closed(on_closed)
@@ -29,7 +37,7 @@ if MODE == "hosted":
 
     QtCore.QTimer.singleShot(100, app.quit)
     exec_loop(app)  # the host's loop runs, then ends
-    print("EVENT loop ended", flush=True)
-print("EVENT exiting", flush=True)
+    event("loop ended")
+event("exiting")
 # No close: the interpreter's exit closes the WebView (atexit), a worker still around.
 threading.Thread(target=lambda: None).start()

@@ -75,6 +75,24 @@ fn quiet_foreign_window_noise() {
     );
 }
 
+/// A waker that runs `pump` on whichever thread iterates GLib's default main context: in a
+/// Qt application on GLib, the main thread, from inside any loop Qt runs there, nested ones
+/// included (a `processEvents()` loop inside a handler delivers GLib sources but not Qt's
+/// own posted events). Any thread; never runs `pump` on the caller; no Python.
+pub(crate) fn main_loop_waker(
+    pump: std::sync::Arc<dyn Fn() + Send + Sync>,
+) -> Option<auroraview_core::Waker> {
+    Some(std::sync::Arc::new(move || {
+        let pump = pump.clone();
+        glib::idle_add_full(glib::Priority::DEFAULT, move || {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pump())).is_err() {
+                log::error!("auroraview: a main-thread pump panicked (a bug in auroraview)");
+            }
+            glib::ControlFlow::Break
+        });
+    }))
+}
+
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.
 pub(crate) fn wake() {
     glib::idle_add_full(glib::Priority::DEFAULT, || {

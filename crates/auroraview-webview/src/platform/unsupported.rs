@@ -36,6 +36,13 @@ pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, _view: u64) -> wry::Web
 
 pub(crate) fn connect_ipc(_webview: &wry::WebView, _view: u64) {}
 
+/// No native main-loop waker here: the host's own (Qt's queued signal) serves.
+pub(crate) fn main_loop_waker(
+    _pump: std::sync::Arc<dyn Fn() + Send + Sync>,
+) -> Option<auroraview_core::Waker> {
+    None
+}
+
 /// Reporting a page's web process ending on its own is not wired on this platform yet (the
 /// engine's own crash handling applies).
 pub(crate) fn watch_web_process(_webview: &wry::WebView, _view: u64) {}

@@ -95,7 +95,10 @@ impl UiState {
                 let _ = reply.send(Ok(()));
             }
             Err(err) => {
+                // The handler thread ends when the request (and its inbox) is dropped; no
+                // evaluation was ever registered for it.
                 shared.mark_closed();
+                shared.mark_completions_done();
                 let _ = reply.send(Err(err));
             }
         }
@@ -115,7 +118,10 @@ impl UiState {
             v.held.iter().chain(v.batch.iter()),
             EvalError::Closed,
         );
-        self.rt.reactor.send(ReactorMsg::CloseView { view });
+        self.rt.reactor.send(ReactorMsg::CloseView {
+            view,
+            shared: v.shared.clone(),
+        });
         let View {
             webview,
             window,

@@ -8,6 +8,12 @@ with ``QueuedConnection``; emitting the signal from any thread posts an event th
 thread's loop delivers, and the slot pumps. Never ``QTimer.singleShot`` from a worker (the
 timer would belong to a thread with no event loop and never fire), never
 ``BlockingQueuedConnection`` (deadlocks when the caller is the GUI thread).
+
+When Qt runs on GLib (Linux), the wake is a GLib idle source on the default main context
+instead (``Dispatcher.use_main_loop_waker``): Qt's loop iterates that context, and unlike a
+posted event it is delivered inside a ``processEvents()`` loop that a main-thread handler
+runs (Qt does not deliver events posted during an event's delivery there). It also needs
+neither the GIL nor a signal emit.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, Optional
 
-from ..._qt_binding import running_qt_core
+from ..._qt_binding import qt_runs_on_glib, running_qt_core
 from .base import HostAdapter, logger
 
 _pump_classes: dict[str, type] = {}
@@ -81,6 +87,8 @@ class QtAdapter(HostAdapter):
         obj.wake_requested.connect(obj.on_wake, _queued_connection(core))
         self._core, self._app_id, self._pump_obj = core, id(app), obj
         super().install(dispatcher)
+        if qt_runs_on_glib() and dispatcher.use_main_loop_waker():
+            logger.debug("auroraview: Qt runs on GLib; main-thread wakes are GLib idle sources")
 
     def uninstall(self) -> None:
         super().uninstall()

@@ -57,6 +57,12 @@ def test_show_returns_within_the_grace_when_a_handler_hangs(mode):
     assert got["warned"] is True, got
 
 
+def test_show_returns_even_when_close_callbacks_raise_base_exceptions(mode):
+    got = result_of(run_script("show_with_raising_close_callbacks.py", mode))
+    assert got["after_close"] < 3, got
+    assert got["ran"] == ["interrupt", "exit", "last"], got
+
+
 def test_exit_with_work_pending_closes_and_settles_everything(mode):
     done = run_script("exit_with_work_pending.py", mode)
     assert done.returncode == 0, (done.stdout, done.stderr[-3000:])

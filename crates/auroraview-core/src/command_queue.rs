@@ -10,6 +10,10 @@
 //! Bound: at most `capacity` commands wait at once. A push beyond it fails with
 //! [`PushError::Full`] and hands the command back: the sender hears, nothing is dropped
 //! silently. Commands from one producer are drained in the order it pushed them.
+//!
+//! A small priority lane ([`CommandQueue::push_priority`]) is drained before the rest: for
+//! the rare commands that must not wait behind a flood (creating a WebView while a million
+//! emits are queued). They share the wake protocol.
 
 use crossbeam_queue::SegQueue;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -31,6 +35,7 @@ pub enum PushError<C> {
 /// Bounded MPSC command queue with one wake per burst.
 pub struct CommandQueue<C> {
     items: SegQueue<C>,
+    priority: SegQueue<C>,
     len: AtomicUsize,
     capacity: usize,
     wake_pending: AtomicBool,
@@ -40,6 +45,7 @@ impl<C> CommandQueue<C> {
     pub fn new(capacity: usize) -> Self {
         CommandQueue {
             items: SegQueue::new(),
+            priority: SegQueue::new(),
             len: AtomicUsize::new(0),
             capacity,
             wake_pending: AtomicBool::new(false),
@@ -85,6 +91,18 @@ impl<C> CommandQueue<C> {
         }
     }
 
+    /// Enqueues `cmd` ahead of the commands waiting in the normal lane (never refused; for
+    /// rare control commands only). Priority commands keep their own order.
+    pub fn push_priority(&self, cmd: C) -> Wake {
+        self.len.fetch_add(1, Ordering::AcqRel);
+        self.priority.push(cmd);
+        if self.wake_pending.swap(true, Ordering::AcqRel) {
+            Wake::AlreadyPending
+        } else {
+            Wake::Needed
+        }
+    }
+
     /// Consumer only: clears the wake flag, then moves every waiting command into `out`.
     pub fn drain_into(&self, out: &mut Vec<C>) {
         self.drain_up_to(out, usize::MAX);
@@ -95,7 +113,9 @@ impl<C> CommandQueue<C> {
     pub fn drain_up_to(&self, out: &mut Vec<C>, max: usize) {
         self.wake_pending.swap(false, Ordering::AcqRel);
         for _ in 0..max {
-            let Some(cmd) = self.items.pop() else { break };
+            let Some(cmd) = self.priority.pop().or_else(|| self.items.pop()) else {
+                break;
+            };
             self.len.fetch_sub(1, Ordering::AcqRel);
             out.push(cmd);
         }
@@ -140,6 +160,25 @@ mod tests {
         assert_eq!(q.push(10).unwrap(), Wake::AlreadyPending);
         q.drain_into(&mut out);
         assert_eq!(out, (0..11).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_priority_lane_goes_first_and_is_never_refused() {
+        let q = CommandQueue::new(2);
+        q.push(1).unwrap();
+        q.push(2).unwrap();
+        assert!(matches!(q.push(3), Err(PushError::Full(3))));
+        assert_eq!(q.push_priority(10), Wake::AlreadyPending);
+        assert_eq!(q.push_priority(11), Wake::AlreadyPending);
+        assert_eq!(q.len(), 4);
+        let mut out = Vec::new();
+        q.drain_up_to(&mut out, 3);
+        assert_eq!(out, vec![10, 11, 1]);
+        assert_eq!(q.rearm(), Wake::Needed);
+        q.drain_into(&mut out);
+        assert_eq!(out, vec![10, 11, 1, 2]);
+        assert!(q.is_empty());
+        assert_eq!(q.push_priority(12), Wake::Needed); // drained: a new burst wakes again
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! the completion thread. Started on first use, kept for the life of the process (on Linux
 //! only one thread per process may ever own GLib's default main context).
 
-use crate::error::{SendError, StartError};
+use crate::error::StartError;
 use crate::proxy::{ViewShared, WebViewProxy};
 use crate::reactor::Reactor;
 use crate::sink::{spawn_handler_thread, Inbox, IpcSink};
 use crate::spec::WebViewSpec;
-use auroraview_core::command_queue::CommandQueue;
+use auroraview_core::command_queue::{CommandQueue, Wake};
 use auroraview_core::ipc::PageOp;
 use auroraview_core::ThreadKey;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -215,16 +215,28 @@ impl Runtime {
             inbound,
             reply: reply_tx,
         };
-        self.inner
-            .push(UiCommand::Create(Box::new(request)))
-            .map_err(|e: SendError| StartError(e.to_string()))?;
-        if inline {
-            // Hosted, on the UI thread itself: run the pass now instead of waiting for it.
-            crate::ui::process();
-        }
         let reply = if inline {
+            // Hosted, on the UI thread itself: build it now, whatever is queued (a backlog
+            // of emits must not stand in front of a new panel).
+            if !crate::ui::create_now(request) {
+                proxy.close();
+                return Err(StartError(
+                    "a WebView cannot be created from inside a WebView callback (a page load, \
+                     message or close being delivered): create it from a handler or a task"
+                        .into(),
+                ));
+            }
             reply_rx.try_recv().map_err(|_| ())
         } else {
+            // Ahead of whatever the UI thread has queued.
+            if self
+                .inner
+                .queue
+                .push_priority(UiCommand::Create(Box::new(request)))
+                == Wake::Needed
+            {
+                crate::platform::wake();
+            }
             reply_rx.recv_timeout(timeout).map_err(|_| ())
         };
         match reply {
@@ -237,7 +249,7 @@ impl Runtime {
             Err(()) if inline => {
                 proxy.close();
                 Err(StartError(
-                    "a WebView cannot be created from inside a WebView callback".into(),
+                    "the WebView's creation did not report back".into(),
                 ))
             }
             Err(()) => {

@@ -140,6 +140,33 @@ fn process_inner() {
     });
 }
 
+/// Hosted mode, on the UI thread: creates a WebView now, outside the command queue. False
+/// (nothing done) when called from inside a pass or a WebView callback, where the UI state
+/// is in use (the request is dropped, which ends its handler thread).
+pub(crate) fn create_now(req: crate::runtime::CreateRequest) -> bool {
+    contained("creating a WebView", || {
+        STATE.with(|cell| {
+            let Ok(mut guard) = cell.try_borrow_mut() else {
+                return false;
+            };
+            let Some(state) = guard.as_mut() else {
+                return false;
+            };
+            state.create(req);
+            state.flush_all();
+            state.drain_deferred();
+            drop(guard);
+            // A wake that came in while the WebView was being built (GTK runs a nested loop
+            // then) was recorded, not lost: pass it on.
+            if MISSED_WAKE.with(|m| m.replace(false)) {
+                platform::wake();
+            }
+            true
+        })
+    })
+    .unwrap_or(false)
+}
+
 /// A WebView callback reported something. Entry point from wry's and the platform's
 /// callbacks (page messages come from the page: no input may panic across them).
 pub(crate) fn event(ev: UiEvent) {

@@ -109,3 +109,13 @@ def test_without_the_guard_the_same_script_fails():
         assert json.loads(proc.stdout.split("RESULT ", 1)[1])["closed"] is False
     else:
         assert "BadWindow" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("delay_ms", [0, 1, 5, 20, 100])
+@pytest.mark.parametrize("how", ["delete", "deleteLater", "parent"])
+def test_a_docked_panel_torn_down_at_any_moment_never_takes_the_host_down(how, delay_ms):
+    # Deleting the dock right after creating its panel used to end the process: GTK's own
+    # pending work for the WebView's window reached the X server after Qt had destroyed it,
+    # and GDK exits on an X error it did not trap.
+    r = run("teardown_timing.py", how, str(delay_ms))
+    assert r == {"closed": True, "again": 42}

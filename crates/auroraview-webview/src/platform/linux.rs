@@ -20,6 +20,7 @@ pub(crate) fn start_ui_thread(
                      WAYLAND_DISPLAY)? Under CI, run inside Xvfb"
                 ))
             })?;
+            super::x11_errors::install();
             // The thread owns the context for the life of the process (leaked, so the
             // ownership guard can live as long).
             let context: &'static glib::MainContext =
@@ -53,6 +54,7 @@ pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), Start
         ))
     })?;
     quiet_foreign_window_noise();
+    super::x11_errors::install();
     on_start(ThreadKey::current());
     Ok(())
 }
@@ -233,12 +235,16 @@ pub(crate) fn build_webview(
             }
             // Backstop: an X error while building must not reach GDK's default handler,
             // which ends the process (the host's, inside a DCC).
+            super::x11_errors::guard(xid);
             gtk::gdk::error_trap_push();
             let built = builder
                 .with_bounds(child_bounds(spec))
                 .build_as_child(&XlibParent(xid));
             if let Some(display) = gtk::gdk::Display::default() {
                 display.flush();
+            }
+            if let Ok(webview) = &built {
+                super::x11_errors::own_window(container_xid(webview));
             }
             match (gtk::gdk::error_trap_pop(), built) {
                 (0, built) => built.map_err(build_failed),
@@ -252,6 +258,17 @@ pub(crate) fn build_webview(
             }
         }
     }
+}
+
+/// The X window wry made to hold an embedded WebView (0 if it has none).
+fn container_xid(webview: &wry::WebView) -> u64 {
+    use wry::WebViewExtUnix;
+    webview
+        .webview()
+        .toplevel()
+        .and_then(|toplevel| toplevel.window())
+        .and_then(|window| window.downcast::<gdkx11::X11Window>().ok())
+        .map_or(0, |window| window.xid())
 }
 
 /// True if `xid` names an existing X window on the default display.
@@ -319,6 +336,7 @@ pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<()
             .root_window()
             .ok_or("the screen has no root window")?,
         Some(xid) => {
+            super::x11_errors::guard(xid);
             let x11 = display
                 .downcast_ref::<gdkx11::X11Display>()
                 .ok_or("embedding needs an X11 display")?;

@@ -29,6 +29,8 @@ mod shared;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
+mod x11_errors;
+#[cfg(target_os = "linux")]
 pub(crate) use linux::*;
 
 #[cfg(target_os = "windows")]

@@ -1,0 +1,98 @@
+//! A safety net for X errors about the windows of embedded WebViews (Linux, X11).
+//!
+//! GDK ends the process on any X error it did not trap. X errors arrive asynchronously, and
+//! GTK issues some requests on its own schedule (a window's pending move or resize, its
+//! delayed close): when the host destroys the window our WebView is embedded in at an
+//! unlucky moment (a dock deleted right after its panel was created), such a request names
+//! a window that no longer exists, outside any trap of ours, and the host dies. This module
+//! wraps GDK's X error handler: a `BadWindow` or `BadDrawable` about a host window we
+//! embedded in, or about any window of GDK's own X connection (the containers wry makes for
+//! embedding, and the windows GTK creates inside them, which the X server destroys with
+//! their ancestor), is logged (debug) and ignored; every other error goes to GDK's handler
+//! as before, so GDK's own traps and diagnostics are unchanged. GDK's connection serves
+//! auroraview's WebViews alone (Qt has its own), so this hides nothing of the host's.
+//!
+//! What must not live here: anything but X error filtering.
+
+use std::collections::VecDeque;
+use std::ffi::c_int;
+use std::sync::{Mutex, OnceLock};
+use x11_dl::xlib::{Display, XErrorEvent, Xlib};
+
+type Handler = unsafe extern "C" fn(*mut Display, *mut XErrorEvent) -> c_int;
+
+/// GDK's handler, which ours passes everything else to.
+static PREVIOUS: OnceLock<Option<Handler>> = OnceLock::new();
+/// The windows errors about which are expected, newest last (bounded: X ids are reused).
+static GUARDED: Mutex<VecDeque<u64>> = Mutex::new(VecDeque::new());
+const MAX_GUARDED: usize = 4096;
+/// The resource-id base of GDK's connection (0 until a window of ours is known). The X
+/// server gives each client ids `base | n` with `n` within its resource mask.
+static OWN_BASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// The resource-id mask every X server in use gives its clients (21 bits).
+const CLIENT_MASK: u64 = 0x1f_ffff;
+
+const BAD_WINDOW: u8 = 3;
+const BAD_DRAWABLE: u8 = 9;
+
+/// Installs the filter, once per process, after GDK opened its display (UI thread).
+pub(super) fn install() {
+    PREVIOUS.get_or_init(|| {
+        let Ok(xlib) = Xlib::open() else {
+            log::warn!("auroraview: cannot load Xlib; X errors are GDK's alone to handle");
+            return None;
+        };
+        // SAFETY: swaps the process's Xlib error handler; `filter` passes every error it
+        // does not own to the handler it replaced.
+        unsafe { (xlib.XSetErrorHandler)(Some(filter)) }
+    });
+}
+
+/// Notes `xid`, a window GDK's connection created, so errors about that connection's windows
+/// are recognised.
+pub(super) fn own_window(xid: u64) {
+    if xid != 0 {
+        OWN_BASE.store(xid & !CLIENT_MASK, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// Expects (and ignores) `BadWindow`/`BadDrawable` errors about window `xid` from now on.
+pub(super) fn guard(xid: u64) {
+    if xid == 0 {
+        return;
+    }
+    let mut guarded = GUARDED.lock().unwrap_or_else(|p| p.into_inner());
+    if guarded.contains(&xid) {
+        return;
+    }
+    if guarded.len() >= MAX_GUARDED {
+        guarded.pop_front();
+    }
+    guarded.push_back(xid);
+}
+
+unsafe extern "C" fn filter(display: *mut Display, event: *mut XErrorEvent) -> c_int {
+    // SAFETY: Xlib passes a valid event for the duration of the call.
+    let e = unsafe { &*event };
+    if matches!(e.error_code, BAD_WINDOW | BAD_DRAWABLE) {
+        let xid = e.resourceid;
+        let own_base = OWN_BASE.load(std::sync::atomic::Ordering::Acquire);
+        let own = own_base != 0 && xid & !CLIENT_MASK == own_base;
+        let guarded = GUARDED.lock().unwrap_or_else(|p| p.into_inner());
+        if own || guarded.contains(&xid) {
+            log::debug!(
+                "auroraview: ignored X error {} (request {}) about window {:#x}, gone with the \
+                 host window it was embedded in",
+                e.error_code,
+                e.request_code,
+                e.resourceid
+            );
+            return 0;
+        }
+    }
+    match PREVIOUS.get().copied().flatten() {
+        // SAFETY: GDK's own handler, called as Xlib would have called it.
+        Some(previous) => unsafe { previous(display, event) },
+        None => 0,
+    }
+}

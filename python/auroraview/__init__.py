@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import errors, utils
 from ._core import MAX_MESSAGE_BYTES, __version__
+from ._protocol import ProtocolRequest, ProtocolResponse
 from .proxy import WebViewProxy
 from .utils.dcc_thread_safe import DCCThreadSafeWrapper
 from .webview import WebView
@@ -15,6 +16,8 @@ from .webview import WebView
 __all__ = [
     "MAX_MESSAGE_BYTES",
     "DCCThreadSafeWrapper",
+    "ProtocolRequest",
+    "ProtocolResponse",
     "WebView",
     "WebViewProxy",
     "__version__",

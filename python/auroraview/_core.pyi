@@ -102,6 +102,30 @@ class PageCall:
     def reject(self, name: str, message: str) -> bool:
         """Reject with an Error named ``name``; False if already settled."""
 
+class ProtocolRequest:
+    """One request for a scheme the application handles; answered once by ``respond``;
+    one collected unanswered is answered 500."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def settled(self) -> bool: ...
+    def respond(
+        self,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: Optional[bytes] = None,
+        path: Optional[str] = None,
+    ) -> bool:
+        """Answer with ``body`` or the file at ``path`` (streamed, Range honoured); False if
+        already answered."""
+
 class WebViewProxy:
     """Drives one WebView from any thread; every method only queues work for the UI thread."""
 
@@ -120,6 +144,8 @@ class WebViewProxy:
         """``callback(value_json, None)`` or ``callback(None, error)``, exactly once, on the
         completion thread."""
     def eval_sync(self, script: str, timeout_ms: float) -> str: ...
+    def register_scheme(self, scheme: str) -> None:
+        """Send this WebView's ``scheme://`` requests to the sink's ``_on_protocol``."""
     def load_url(self, url: str) -> None: ...
     def load_html(self, html: str) -> None: ...
     def reload(self) -> None: ...

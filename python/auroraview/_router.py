@@ -23,7 +23,7 @@ import logging
 import threading
 from typing import Any, Callable, Optional
 
-from . import _core
+from . import _core, _protocol
 from ._describe import describe, type_name
 from ._payload import from_json, to_json, utf8_safe
 from .errors import PayloadError
@@ -74,6 +74,8 @@ class Router:
     def __init__(self, handlers: dict[str, Callable[..., Any]], dcc_mode: bool) -> None:
         self.handlers = handlers
         self.dcc_mode = dcc_mode
+        #: Scheme -> handler (``register_protocol``).
+        self.protocols: dict[str, Callable[..., Any]] = {}
         self.closed = threading.Event()
         #: The handler running on the handler thread now, if any (for diagnostics).
         self.running: Optional[str] = None
@@ -171,6 +173,29 @@ class Router:
             )
             if isinstance(exc, KeyboardInterrupt) and is_main_thread():
                 raise
+
+    # -- custom schemes -------------------------------------------------------------------
+
+    def _on_protocol(self, core: _core.ProtocolRequest) -> None:
+        """A request for a registered scheme, on an ``auroraview-protocol`` thread. The
+        WebView's ``dcc_mode`` does not apply (a page loads many of these); a handler
+        decorated with ``@dcc_thread_safe`` runs on the main thread."""
+        handler = self.protocols.get(_protocol.scheme_of(core.url))
+        if handler is None:
+            core.respond(404, [], body=b"404 Not Found: no handler for this scheme")
+            return
+        target, on_main = route(handler, False)
+        if not on_main:
+            _protocol.answer(core, target)
+            return
+        what = f"protocol handler for {core.url!r}"
+        try:
+            get_dispatcher().post(
+                functools.partial(_protocol.answer, core, target),
+                abandon=lambda exc: _protocol.fail(core, exc, what),
+            )
+        except BaseException as exc:
+            _protocol.fail(core, exc, what)
 
     # -- close ----------------------------------------------------------------------------
 

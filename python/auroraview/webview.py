@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar, Union
 
-from . import _core, _runtime
+from . import _core, _protocol, _runtime
 from ._defaults import DEFAULT_EVAL_TIMEOUT_MS, HANDLER_GRACE_SECONDS
 from ._describe import describe
 from ._payload import from_json, to_json
@@ -151,6 +152,12 @@ class WebView:
         mode: "own" (a dedicated UI thread), "hosted" (the host's main thread, serviced by
             its running event loop: the automatic choice in a Qt application on Linux) or
             None/"auto" (choose; ``AURORAVIEW_WEBVIEW_MODE`` overrides).
+        asset_root: a folder (a built front end's ``dist/``) served at
+            ``auroraview://localhost/``; ``url`` then defaults to
+            ``auroraview://localhost/index.html`` (a path relative to the root is refused:
+            name pages by their URL). Pages of that origin get the bridge.
+        protocols: ``{scheme: handler}`` registered before the first page loads (see
+            :meth:`register_protocol`).
     """
 
     def __init__(
@@ -168,15 +175,21 @@ class WebView:
         allowed_origins: Union[str, Iterable[str]] = (),
         create_timeout: float = 30.0,
         mode: Optional[str] = None,
+        asset_root: Optional[Union[str, os.PathLike]] = None,
+        protocols: Optional[Mapping[str, Callable[..., Any]]] = None,
         _naive_delivery: bool = False,
     ) -> None:
         if url is not None and html is not None:
             raise ValueError("pass url= or html=, not both")
+        url = _protocol.asset_url(asset_root, url, html)
         parent_id = _native_window_id(parent)
         dcc_mode = resolve_dcc_mode(dcc_mode)
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._router = Router(self._handlers, dcc_mode)
+        for scheme, handler in dict(protocols or {}).items():
+            self._check_protocol(scheme, handler)
+            self._router.protocols[scheme] = handler
         self._serving = False
         self._serving_lock = threading.Lock()
         spec = {
@@ -191,6 +204,8 @@ class WebView:
             "allowed_origins": _origins(allowed_origins),
             "parent": parent_id,
             "naive_delivery": bool(_naive_delivery),  # benchmark baseline only
+            "asset_root": None if asset_root is None else os.fspath(asset_root),
+            "schemes": list(self._router.protocols),
         }
         self._mode = _runtime.choose_mode(mode)
         if self._mode == "hosted" and not is_main_thread():
@@ -241,6 +256,30 @@ class WebView:
             return func
 
         return register
+
+    @staticmethod
+    def _check_protocol(scheme: Any, handler: Any) -> None:
+        if not isinstance(scheme, str):
+            raise TypeError(f"a scheme is a str such as 'studio', not {type(scheme).__name__}")
+        if not callable(handler):
+            raise TypeError(f"the handler of {scheme!r}:// is not callable")
+
+    def register_protocol(
+        self, scheme: str, handler: Optional[Callable[..., Any]] = None
+    ) -> Callable[..., Any]:
+        """Answer the page's requests for ``scheme://...`` URLs with ``handler(request)``
+        (an :class:`auroraview.ProtocolRequest`), on auroraview's protocol threads, several
+        at once. It returns a :class:`auroraview.ProtocolResponse`, bytes, str, a
+        ``pathlib.Path`` (streamed) or ``(status, headers, body)``; what it raises answers
+        500 with the error. Usable as a decorator (``@webview.register_protocol("studio")``).
+        Register before the page asks (or pass ``protocols=`` to the constructor): a
+        scheme with no handler answers 404."""
+        if handler is None:
+            return lambda func: self.register_protocol(scheme, func)
+        self._check_protocol(scheme, handler)
+        self._core.register_scheme(scheme)  # ValueError for a reserved or invalid name
+        self._router.protocols[scheme] = handler
+        return handler
 
     def off(self, event_name: str) -> None:
         """Remove the handler of ``event_name`` (calls then reject with "no handler")."""

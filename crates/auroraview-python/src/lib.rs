@@ -21,6 +21,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
     m.add_class::<webview::PyWebViewProxy>()?;
     m.add_class::<webview::PyPageCall>()?;
+    m.add_class::<webview::PyProtocolRequest>()?;
     m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
     m.add_function(wrap_pyfunction!(webview::start_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(webview::runtime_mode, m)?)?;

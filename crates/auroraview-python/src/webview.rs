@@ -9,8 +9,9 @@
 
 use crate::errors::log_exception;
 use auroraview_webview::{
-    EvalError, IpcSink, Mode, PageCall, Responder, Runtime, SendError, StartError, WebViewProxy,
-    WebViewSpec, INTERNAL_ERROR,
+    canonical_root, check_scheme, EvalError, IpcSink, Mode, PageCall, ProtocolRequest,
+    ProtocolResponder, ProtocolResponse, Responder, ResponseBody, Runtime, SendError, StartError,
+    WebViewProxy, WebViewSpec, INTERNAL_ERROR,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -125,6 +126,29 @@ impl IpcSink for PySink {
         });
     }
 
+    fn on_protocol(&self, _proxy: &WebViewProxy, request: ProtocolRequest) {
+        // Without Python the request is dropped here, which answers 500.
+        Python::try_attach(|py| {
+            let request = match Py::new(py, PyProtocolRequest::new(request)) {
+                Ok(request) => request,
+                Err(err) => {
+                    return log_exception(py, "cannot hand a scheme request to Python", err)
+                }
+            };
+            if let Err(err) = self
+                .sink
+                .call_method1(py, "_on_protocol", (request.clone_ref(py),))
+            {
+                let message = format!(
+                    "the host's protocol router failed: {}",
+                    describe_error(py, &err)
+                );
+                log_exception(py, "the WebView protocol router raised", err);
+                request.get().answer(|r| r.fail(500, &message));
+            }
+        });
+    }
+
     fn on_closed(&self, _proxy: &WebViewProxy) {
         Python::try_attach(|py| {
             if let Err(err) = self.sink.call_method0(py, "_on_closed") {
@@ -150,6 +174,20 @@ fn spec_from_dict(spec: &Bound<'_, PyDict>) -> PyResult<WebViewSpec> {
             "allowed_origins" => out.allowed_origins = value.extract()?,
             "parent" => out.parent = value.extract()?,
             "naive_delivery" => out.naive_delivery = value.extract()?,
+            "asset_root" => {
+                let root: Option<std::path::PathBuf> = value.extract()?;
+                out.asset_root = match root {
+                    Some(root) => Some(canonical_root(&root).map_err(PyValueError::new_err)?),
+                    None => None,
+                };
+            }
+            "schemes" => {
+                let schemes: Vec<String> = value.extract()?;
+                for scheme in &schemes {
+                    check_scheme(scheme).map_err(PyValueError::new_err)?;
+                }
+                out.schemes = schemes;
+            }
             other => {
                 return Err(PyValueError::new_err(format!(
                     "unknown WebView option {other:?}"
@@ -294,6 +332,14 @@ impl PyWebViewProxy {
         let timeout = millis(timeout_ms, "timeout_ms")?;
         py.detach(|| self.inner.eval_wait(script, timeout))
             .map_err(|e| eval_error(py, &e))
+    }
+
+    /// Sends this WebView's requests for `scheme` to the sink's `_on_protocol`.
+    fn register_scheme(&self, py: Python<'_>, scheme: &str) -> PyResult<()> {
+        check_scheme(scheme).map_err(PyValueError::new_err)?;
+        self.inner
+            .register_scheme(scheme)
+            .map_err(|e| send_error(py, &e))
     }
 
     fn load_url(&self, py: Python<'_>, url: &str) -> PyResult<()> {
@@ -462,6 +508,113 @@ impl PyPageCall {
         format!(
             "<auroraview._core.PageCall {:?} settled={}>",
             self.name,
+            self.settled()
+        )
+    }
+}
+
+/// One request to a scheme the application handles (`register_protocol`), handed to
+/// Python's router on an `auroraview-protocol` thread. Answer it once with `respond(...)`;
+/// one collected unanswered is answered 500.
+#[pyclass(frozen, module = "auroraview._core", name = "ProtocolRequest")]
+pub(crate) struct PyProtocolRequest {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    responder: Mutex<Option<ProtocolResponder>>,
+}
+
+impl PyProtocolRequest {
+    fn new(request: ProtocolRequest) -> Self {
+        PyProtocolRequest {
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            body: request.body,
+            responder: Mutex::new(Some(request.responder)),
+        }
+    }
+
+    /// Runs `f` with the responder unless the request was answered; true if it ran.
+    fn answer(&self, f: impl FnOnce(ProtocolResponder) -> Result<(), SendError>) -> bool {
+        let taken = self
+            .responder
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        match taken {
+            Some(responder) => {
+                let _ = f(responder);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[pymethods]
+impl PyProtocolRequest {
+    #[getter]
+    fn method(&self) -> &str {
+        &self.method
+    }
+
+    #[getter]
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The request headers as (name, value) pairs, in order.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.headers.clone()
+    }
+
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
+        pyo3::types::PyBytes::new(py, &self.body)
+    }
+
+    #[getter]
+    fn settled(&self) -> bool {
+        self.responder
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Answers with `status`, `headers` and either `body` (bytes) or the file at `path`
+    /// (streamed; opened on this thread; the request's Range header is honoured). False if
+    /// the request was answered already.
+    #[pyo3(signature = (status, headers, body=None, path=None))]
+    fn respond(
+        &self,
+        py: Python<'_>,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Option<&Bound<'_, pyo3::types::PyBytes>>,
+        path: Option<std::path::PathBuf>,
+    ) -> PyResult<bool> {
+        let body = match (body, path) {
+            (_, Some(path)) => ResponseBody::File(path),
+            (body, None) => {
+                ResponseBody::Bytes(body.map(|b| b.as_bytes().to_vec()).unwrap_or_default())
+            }
+        };
+        let response = ProtocolResponse {
+            status,
+            headers,
+            body,
+        };
+        Ok(py.detach(|| self.answer(|r| r.respond(response))))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<auroraview._core.ProtocolRequest {} {:?} settled={}>",
+            self.method,
+            self.url,
             self.settled()
         )
     }

@@ -23,6 +23,7 @@ mod platform;
 mod proxy;
 mod reactor;
 mod runtime;
+mod scheme;
 mod sink;
 mod spec;
 mod spin;
@@ -35,6 +36,11 @@ pub use origin::origin_of;
 pub use proxy::WebViewProxy;
 pub use reactor::{CloseHook, Completion};
 pub use runtime::{Mode, Runtime, RuntimeStats, COMMAND_QUEUE_CAPACITY};
+pub use scheme::assets::{canonical_root, ASSET_HOST, ASSET_SCHEME};
+pub use scheme::{
+    check_scheme, ProtocolRequest, ProtocolResponder, ProtocolResponse, ResponseBody,
+    RESERVED_SCHEMES,
+};
 pub use sink::{IpcSink, MAX_INBOX_BYTES};
 pub use spec::WebViewSpec;
 

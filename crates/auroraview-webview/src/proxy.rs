@@ -203,6 +203,15 @@ impl WebViewProxy {
         Ok(())
     }
 
+    /// Sends this WebView's requests for `scheme` (`scheme://...`) to its sink's
+    /// `on_protocol` from now on. The scheme must pass [`crate::check_scheme`].
+    pub fn register_scheme(&self, scheme: &str) -> Result<(), SendError> {
+        self.send(UiCommand::RegisterScheme {
+            view: self.view.id,
+            scheme: scheme.to_owned(),
+        })
+    }
+
     pub fn load_url(&self, url: &str) -> Result<(), SendError> {
         self.send(UiCommand::LoadUrl {
             view: self.view.id,

@@ -21,22 +21,64 @@ pub const COMMAND_QUEUE_CAPACITY: usize = 1 << 20;
 /// A command for the UI thread.
 pub(crate) enum UiCommand {
     Create(Box<CreateRequest>),
-    Page { view: u64, op: PageOp },
-    Resolve { view: u64, page: u64, op: PageOp },
-    LoadUrl { view: u64, url: String },
-    LoadHtml { view: u64, html: String },
-    Reload { view: u64 },
-    SetTitle { view: u64, title: String },
-    SetVisible { view: u64, visible: bool },
-    SetBounds { view: u64, bounds: wry::Rect },
-    Reparent { view: u64, parent: Option<u64> },
-    Close { view: u64 },
+    Page {
+        view: u64,
+        op: PageOp,
+    },
+    Resolve {
+        view: u64,
+        page: u64,
+        op: PageOp,
+    },
+    LoadUrl {
+        view: u64,
+        url: String,
+    },
+    LoadHtml {
+        view: u64,
+        html: String,
+    },
+    Reload {
+        view: u64,
+    },
+    SetTitle {
+        view: u64,
+        title: String,
+    },
+    SetVisible {
+        view: u64,
+        visible: bool,
+    },
+    SetBounds {
+        view: u64,
+        bounds: wry::Rect,
+    },
+    Reparent {
+        view: u64,
+        parent: Option<u64>,
+    },
+    Close {
+        view: u64,
+    },
+    /// A worker's answer to a custom-scheme request (`ui/scheme.rs`).
+    SchemeReply {
+        view: u64,
+        request: u64,
+        reply: crate::scheme::SchemeReply,
+    },
+    /// `register_protocol`: the view's requests for `scheme` go to its sink.
+    RegisterScheme {
+        view: u64,
+        scheme: String,
+    },
 }
 
 pub(crate) struct CreateRequest {
     pub(crate) spec: WebViewSpec,
     pub(crate) shared: Arc<ViewShared>,
     pub(crate) inbound: Inbox,
+    /// Answers the view's custom-scheme requests (on the protocol threads).
+    pub(crate) sink: Arc<dyn IpcSink>,
     pub(crate) reply: crossbeam_channel::Sender<Result<(), StartError>>,
 }
 
@@ -207,12 +249,13 @@ impl Runtime {
             rt: self.inner.clone(),
         };
         let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
-        let (inbound, handler) = spawn_handler_thread(proxy.clone(), sink)
+        let (inbound, handler) = spawn_handler_thread(proxy.clone(), sink.clone())
             .map_err(|e| StartError(format!("cannot start the handler thread: {e}")))?;
         let request = CreateRequest {
             spec,
             shared,
             inbound,
+            sink,
             reply: reply_tx,
         };
         let reply = if inline {

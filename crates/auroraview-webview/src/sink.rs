@@ -29,6 +29,15 @@ pub trait IpcSink: Send + Sync + 'static {
     fn on_event(&self, proxy: &WebViewProxy, name: String, data: String);
     /// The WebView closed; called once, last.
     fn on_closed(&self, proxy: &WebViewProxy);
+    /// A request for a scheme registered for this WebView (`WebViewSpec::schemes`,
+    /// [`WebViewProxy::register_scheme`]). Runs on one of the `auroraview-protocol`
+    /// threads (several requests at once), not on the handler thread. Answer through
+    /// `request.responder`, now or later, from any thread; dropping it answers 500.
+    fn on_protocol(&self, _proxy: &WebViewProxy, request: crate::scheme::ProtocolRequest) {
+        let _ = request
+            .responder
+            .fail(404, "this application answers no such requests");
+    }
 }
 
 /// Messages from the UI thread to a handler thread.

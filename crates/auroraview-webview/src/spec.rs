@@ -21,6 +21,12 @@ pub struct WebViewSpec {
     /// Windows, an `NSView*` on macOS). The WebView then fills
     /// `width` x `height` at the parent's origin until `set_bounds` says otherwise.
     pub parent: Option<u64>,
+    /// Serve this folder at `auroraview://localhost/` (canonical path; see
+    /// `crate::scheme::assets`).
+    pub asset_root: Option<std::path::PathBuf>,
+    /// Schemes whose requests go to the sink's `on_protocol` from the start (more can be
+    /// added with `WebViewProxy::register_scheme`).
+    pub schemes: Vec<String>,
     /// Benchmark baseline only: deliver page operations one script evaluation each, as a
     /// naive bridge would, instead of one evaluation per burst.
     pub naive_delivery: bool,
@@ -39,6 +45,8 @@ impl Default for WebViewSpec {
             debug: false,
             allowed_origins: Vec::new(),
             parent: None,
+            asset_root: None,
+            schemes: Vec::new(),
             naive_delivery: false,
         }
     }

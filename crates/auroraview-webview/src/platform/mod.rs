@@ -47,3 +47,14 @@ pub(crate) use macos::*;
 mod unsupported;
 #[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
 pub(crate) use unsupported::*;
+
+// Custom URL schemes (asset roots, register_protocol): `scheme_linux.rs` on Linux, a stub
+// elsewhere.
+#[cfg(target_os = "linux")]
+pub(crate) mod scheme_linux;
+#[cfg(target_os = "linux")]
+pub(crate) use scheme_linux as scheme;
+#[cfg(not(target_os = "linux"))]
+pub(crate) mod scheme_other;
+#[cfg(not(target_os = "linux"))]
+pub(crate) use scheme_other as scheme;

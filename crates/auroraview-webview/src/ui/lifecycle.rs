@@ -4,6 +4,7 @@
 //! What must not live here: page messages (`page.rs`), delivery to the page (`view.rs`),
 //! platform calls other than through `crate::platform`.
 
+use super::scheme::scheme_of;
 use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
 use super::{event, UiEvent, UiState};
 use crate::error::{EvalError, StartError};
@@ -22,12 +23,23 @@ impl UiState {
             spec,
             shared,
             inbound,
+            sink,
             reply,
         } = req;
         let id = shared.id;
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
         let context = self.web_context.as_mut();
+        let schemes = &mut self.schemes;
+        // A page of a custom scheme loads once its scheme is registered: before the first
+        // WebView exists there is no web context to register it with, so that WebView is
+        // built blank and sent to its URL after.
+        let load_after = spec
+            .url
+            .as_deref()
+            .map(scheme_of)
+            .filter(|s| !matches!(s.as_str(), "http" | "https" | "file" | "data" | "about"))
+            .filter(|s| !schemes.is_registered(s));
         let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
             let window = platform::create_window(&spec, id)?;
             let builder = match context {
@@ -47,6 +59,10 @@ impl UiState {
                 .with_visible(spec.visible)
                 .with_focused(spec.visible && spec.parent.is_none());
             let builder = match &spec.url {
+                Some(url) if load_after.is_some() => {
+                    policy.trust_url(url);
+                    builder
+                }
                 Some(url) => {
                     policy.trust_url(url);
                     builder.with_url(url)
@@ -57,6 +73,15 @@ impl UiState {
                 }
             };
             let webview = platform::build_webview(builder, &window, &spec)?;
+            schemes.adopt_context(&webview);
+            for scheme in &spec.schemes {
+                schemes.ensure(scheme);
+            }
+            if let (Some(url), Some(_)) = (&spec.url, &load_after) {
+                if let Err(err) = webview.load_url(url) {
+                    log::error!("auroraview: WebView {id} cannot load {url}: {err}");
+                }
+            }
             // Before the loop runs again, so before the page's first script.
             platform::connect_ipc(&webview, id);
             platform::watch_web_process(&webview, id);
@@ -89,6 +114,9 @@ impl UiState {
                         warned_origin: false,
                         noise: NoiseLimit::default(),
                         naive: spec.naive_delivery,
+                        asset_root: spec.asset_root.clone().map(std::sync::Arc::new),
+                        schemes: spec.schemes.iter().cloned().collect(),
+                        sink,
                     },
                 );
                 self.rt.open_views.fetch_add(1, Ordering::AcqRel);
@@ -110,6 +138,7 @@ impl UiState {
         };
         self.rt.open_views.fetch_sub(1, Ordering::AcqRel);
         v.shared.mark_closed();
+        self.schemes.abandon_view(view);
         report_suppressed(view, v.noise.take_suppressed());
         // Ops never delivered end too: evaluations with Closed (the reactor would end them
         // anyway; this keeps "pending" honest at once).

@@ -15,6 +15,7 @@
 
 mod lifecycle;
 mod page;
+mod scheme;
 mod view;
 
 use crate::error::EvalError;
@@ -53,6 +54,10 @@ pub(crate) enum UiEvent {
     CloseRequested {
         view: u64,
     },
+    /// The engine asks for a URL of a custom scheme (`ui/scheme.rs`).
+    SchemeRequest {
+        request: platform::scheme::SchemeRequest,
+    },
 }
 
 pub(crate) struct UiState {
@@ -63,6 +68,8 @@ pub(crate) struct UiState {
     /// The browser data every WebView of the process shares, where the platform needs it
     /// set (see `platform::web_context`); `None` uses the engine's default.
     web_context: Option<wry::WebContext>,
+    /// Custom-scheme requests held until answered, and the registered schemes.
+    schemes: scheme::SchemeTable,
 }
 
 thread_local! {
@@ -87,6 +94,7 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
             commands: Vec::new(),
             script: String::new(),
             web_context: platform::web_context(),
+            schemes: scheme::SchemeTable::default(),
         })
     });
 }
@@ -284,6 +292,12 @@ impl UiState {
                 }
             }
             UiCommand::Close { view } => self.close(view),
+            UiCommand::SchemeReply {
+                view,
+                request,
+                reply,
+            } => self.scheme_reply(view, request, reply),
+            UiCommand::RegisterScheme { view, scheme } => self.register_scheme(view, scheme),
         }
     }
 
@@ -309,6 +323,7 @@ impl UiState {
             UiEvent::PageLoadStarted { view } => self.page_load_started(view),
             UiEvent::PageProcessEnded { view, reason } => self.page_process_ended(view, reason),
             UiEvent::CloseRequested { view } => self.close(view),
+            UiEvent::SchemeRequest { request } => self.scheme_request(request),
         }
     }
 

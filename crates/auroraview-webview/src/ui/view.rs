@@ -50,6 +50,11 @@ pub(super) struct View {
     pub(super) noise: NoiseLimit,
     /// Benchmark baseline: one script evaluation per op instead of one per batch.
     pub(super) naive: bool,
+    /// The folder served at `auroraview://localhost/` (canonical), if any.
+    pub(super) asset_root: Option<Arc<std::path::PathBuf>>,
+    /// Schemes whose requests go to `sink` (`register_protocol`).
+    pub(super) schemes: HashSet<String>,
+    pub(super) sink: Arc<dyn crate::sink::IpcSink>,
 }
 
 pub(super) fn eval_ids<'a>(ops: impl Iterator<Item = &'a PageOp>) -> Vec<u64> {

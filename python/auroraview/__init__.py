@@ -7,6 +7,7 @@ Main-thread dispatch lives in :mod:`auroraview.utils`; errors in :mod:`auroravie
 from __future__ import annotations
 
 from . import errors, utils
+from ._channel import Channel
 from ._core import MAX_MESSAGE_BYTES, __version__
 from ._protocol import ProtocolRequest, ProtocolResponse
 from .proxy import WebViewProxy
@@ -15,6 +16,7 @@ from .webview import WebView
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
+    "Channel",
     "DCCThreadSafeWrapper",
     "ProtocolRequest",
     "ProtocolResponse",

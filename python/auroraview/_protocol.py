@@ -15,6 +15,7 @@ page calls (``_router.py``).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 from collections.abc import Mapping
@@ -140,10 +141,30 @@ def answer(core: _core.ProtocolRequest, handler: Callable[[ProtocolRequest], Any
     what = f"protocol handler for {core.url!r}"
     try:
         value = handler(request_of(core))
+        if inspect.isawaitable(value):
+            from . import _asyncio
+
+            future = _asyncio.submit(_await(value))
+            future.add_done_callback(lambda f: _settle(core, f, what))
+            return
     except BaseException as exc:
         fail(core, exc, what)
         return
     deliver(core, value, what)
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _settle(core: _core.ProtocolRequest, future: Any, what: str) -> None:
+    """An ``async def`` protocol handler ended (on auroraview's loop)."""
+    if future.cancelled():
+        fail(core, RuntimeError("the handler's coroutine was cancelled"), what)
+    elif future.exception() is not None:
+        fail(core, future.exception(), what)
+    else:
+        deliver(core, future.result(), what)
 
 
 #: The URL ``asset_root`` is served at, and the page a WebView with one opens by default.

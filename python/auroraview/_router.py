@@ -18,12 +18,16 @@ What must not live here: the WebView's own API (``webview.py``), JSON details
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import inspect
 import logging
 import threading
+import types
 from typing import Any, Callable, Optional
 
-from . import _core, _protocol
+from . import _asyncio, _core, _protocol
+from ._channel import Channel, channel_parameter
 from ._describe import describe, type_name
 from ._payload import from_json, to_json, utf8_safe
 from .errors import PayloadError
@@ -40,7 +44,11 @@ def route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., An
     if getattr(handler, MARKER, False):
         # @dcc_thread_safe(_async): run the undecorated function on the main thread
         # ourselves, asynchronously, instead of blocking the handler thread in its wrapper.
-        handler, dcc_mode = getattr(handler, "__wrapped__", handler), True
+        inner = getattr(handler, "__wrapped__", handler)
+        owner = getattr(handler, "__self__", None)
+        if inspect.ismethod(handler) and not inspect.ismethod(inner) and owner is not None:
+            inner = types.MethodType(inner, owner)  # a decorated method keeps its self
+        handler, dcc_mode = inner, True
     if dcc_mode:
         get_dispatcher()  # (re)selects the host, which decides whether dispatch is inline
         dcc_mode = not runs_inline_now()
@@ -76,6 +84,13 @@ class Router:
         self.dcc_mode = dcc_mode
         #: Scheme -> handler (``register_protocol``).
         self.protocols: dict[str, Callable[..., Any]] = {}
+        #: "namespace.method" -> bound method (``bind_api``).
+        self.bindings: dict[str, Callable[..., Any]] = {}
+        #: The main thread's asyncio loop when the WebView was made there inside one.
+        self.main_loop: Any = None
+        #: Coroutines of this WebView's handlers still running (cancelled at close).
+        self.tasks: set[concurrent.futures.Future] = set()
+        self._tasks_lock = threading.Lock()
         self.closed = threading.Event()
         #: The handler running on the handler thread now, if any (for diagnostics).
         self.running: Optional[str] = None
@@ -86,10 +101,23 @@ class Router:
 
     # -- calls ----------------------------------------------------------------------------
 
+    def _lookup(self, call: _core.PageCall) -> Optional[Callable[..., Any]]:
+        if call.bound:
+            return self.bindings.get(call.name)
+        return self.handlers.get(call.name) or self.bindings.get(call.name)
+
     def _on_call(self, call: _core.PageCall) -> None:
-        handler = self.handlers.get(call.name)
+        handler = self._lookup(call)
         if handler is None:
-            reject(call, "LookupError", f"no handler named {call.name!r}")
+            if call.bound:
+                namespace, _, method = call.name.partition(".")
+                reject(
+                    call,
+                    "LookupError",
+                    f"no method {method!r} is bound in namespace {namespace!r} (bind_api)",
+                )
+            else:
+                reject(call, "LookupError", f"no handler named {call.name!r}")
             return
         target, on_main = route(handler, self.dcc_mode)
         if not on_main:
@@ -107,21 +135,95 @@ class Router:
         except BaseException as exc:  # no dispatcher (shut down, no host): the page hears
             reject_with(call, exc)
 
+    def _arguments(
+        self, call: _core.PageCall, handler: Callable[..., Any], data: Any
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The handler's arguments: ``(data,)`` for a handler; for a bound method the
+        page's positional and keyword arguments (``auroraview.api.m(a, kwargs({...}))``), or
+        for a plain ``call`` of one, ``data`` spread (a list as positional arguments, an
+        object as keywords, ``null`` as none, anything else as one argument). A parameter
+        annotated ``Channel`` gets the call's channel."""
+        if call.bound:
+            if not isinstance(data, dict):
+                raise TypeError("a bound call's data must be {args, kwargs}")
+            args, kwargs = data.get("args", []), data.get("kwargs", {})
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise TypeError("a bound call's args must be a list and its kwargs an object")
+            positional, keywords = tuple(args), dict(kwargs)
+        elif call.name in self.bindings and call.name not in self.handlers:
+            if data is None:
+                positional, keywords = (), {}
+            elif isinstance(data, list):
+                positional, keywords = tuple(data), {}
+            elif isinstance(data, dict):
+                positional, keywords = (), dict(data)
+            else:
+                positional, keywords = (data,), {}
+        else:
+            positional, keywords = (data,), {}
+        param = channel_parameter(handler)
+        if param is not None:
+            keywords[param] = Channel(call)
+        return positional, keywords
+
     def _answer(self, call: _core.PageCall, handler: Callable[..., Any]) -> None:
         name = call.name
         try:
             data = from_json(call.data, f"the data sent to handler {name!r}")
+            args, kwargs = self._arguments(call, handler, data)
         except BaseException as exc:
             reject_with(call, exc)
             return
         try:
-            result = handler(data)
+            result = handler(*args, **kwargs)
         except BaseException as exc:
             _log_raised(f"handler {name!r}", exc)
             reject_with(call, exc)
             if isinstance(exc, KeyboardInterrupt) and is_main_thread():
                 raise  # Ctrl+C on the main thread: the page heard; the host's loop gets it
             return
+        if inspect.isawaitable(result):
+            self._await(call, result)
+            return
+        self._resolve(call, result)
+
+    def _await(self, call: _core.PageCall, awaitable: Any) -> None:
+        """An ``async def`` handler: its coroutine runs on an asyncio loop (see
+        ``_asyncio``); the call settles when it ends, or is rejected if it is cancelled."""
+        name = call.name
+        try:
+            coro = awaitable if inspect.iscoroutine(awaitable) else _awaited(awaitable)
+            if is_main_thread():
+                future = _asyncio.submit_on_main(coro, self.main_loop)
+            else:
+                future = _asyncio.submit(coro)
+        except BaseException as exc:
+            reject_with(call, exc)
+            return
+        with self._tasks_lock:
+            self.tasks.add(future)
+
+        def done(f: concurrent.futures.Future) -> None:
+            with self._tasks_lock:
+                self.tasks.discard(f)
+            if f.cancelled():
+                reject(
+                    call,
+                    "CancelledError",
+                    f"handler {name!r} was cancelled (its WebView closed, or the loop stopped)",
+                )
+                return
+            exc = f.exception()
+            if exc is not None:
+                _log_raised(f"handler {name!r}", exc)
+                reject_with(call, exc)
+                return
+            self._resolve(call, f.result())
+
+        future.add_done_callback(done)
+
+    def _resolve(self, call: _core.PageCall, result: Any) -> None:
+        name = call.name
         try:
             text = to_json(result, f"the result of handler {name!r}")
         except PayloadError as exc:
@@ -163,7 +265,15 @@ class Router:
             logger.warning("auroraview: %s", describe(exc))
             return
         try:
-            handler(data)
+            result = handler(data)
+            if inspect.isawaitable(result):
+                coro = result if inspect.iscoroutine(result) else _awaited(result)
+                future = (
+                    _asyncio.submit_on_main(coro, None)
+                    if is_main_thread()
+                    else _asyncio.submit(coro)
+                )
+                future.add_done_callback(functools.partial(_log_event_outcome, name))
         except BaseException as exc:
             logger.warning(
                 "auroraview: handler %r raised %s on a page event",
@@ -200,6 +310,11 @@ class Router:
     # -- close ----------------------------------------------------------------------------
 
     def _on_closed(self) -> None:
+        # Coroutines still running have no page left to answer: cancel them (bounded).
+        with self._tasks_lock:
+            tasks = list(self.tasks)
+        for task in tasks:
+            task.cancel()
         self.closed.set()
         # auroraview's own callbacks first: they must not depend on the user's succeeding.
         for callback in list(self.internal_on_closed) + list(self.on_closed):
@@ -214,3 +329,19 @@ def run_callback(callback: Callable[[], Any], what: str, *args: Any) -> Optional
     except BaseException as exc:
         logger.warning("auroraview: %s raised %s", what, type_name(exc), exc_info=exc)
         return None
+
+
+async def _awaited(awaitable: Any) -> Any:
+    """A coroutine awaiting any awaitable (run_coroutine_threadsafe takes coroutines only)."""
+    return await awaitable
+
+
+def _log_event_outcome(name: str, future: concurrent.futures.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        exc = future.exception()
+        logger.warning(
+            "auroraview: handler %r raised %s on a page event",
+            name,
+            type_name(exc),
+            exc_info=exc,
+        )

@@ -29,7 +29,9 @@ Hierarchy::
         ├── JavaScriptError         (also a RuntimeError) the page's script threw;
         │                           ``.js_name`` is its type
         ├── EvalTimeoutError        (also a TimeoutError) no result from the page in time
-        └── PageChangedError        the page reloaded/navigated before it answered
+        ├── PageChangedError        the page reloaded/navigated before it answered
+        └── ChannelClosedError      (also a RuntimeError) a Channel was used after its
+                                    call ended
 
 An exception raised by *your* function is never wrapped: it re-raises in the caller with its
 own type and traceback.
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuroraViewError",
+    "ChannelClosedError",
     "DeadlockDetectedError",
     "DispatchCancelledError",
     "DispatchClosedError",
@@ -163,3 +166,8 @@ class EvalTimeoutError(WebViewError, TimeoutError):
 
 class PageChangedError(WebViewError):
     """The page reloaded or navigated away before it reported back."""
+
+
+class ChannelClosedError(WebViewError, RuntimeError):
+    """A :class:`auroraview.Channel` was used after its call ended (the handler returned or
+    raised): nothing may follow a call's result."""

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar, Union
 
-from . import _core, _protocol, _runtime
+from . import _asyncio, _bindings, _core, _protocol, _runtime
 from ._defaults import DEFAULT_EVAL_TIMEOUT_MS, HANDLER_GRACE_SECONDS
 from ._describe import describe
 from ._payload import from_json, to_json
@@ -187,6 +187,8 @@ class WebView:
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._router = Router(self._handlers, dcc_mode)
+        if is_main_thread():
+            self._router.main_loop = _asyncio.main_thread_loop()
         for scheme, handler in dict(protocols or {}).items():
             self._check_protocol(scheme, handler)
             self._router.protocols[scheme] = handler
@@ -280,6 +282,38 @@ class WebView:
         self._core.register_scheme(scheme)  # ValueError for a reserved or invalid name
         self._router.protocols[scheme] = handler
         return handler
+
+    def bind_call(self, name: str, func: Optional[Callable[..., Any]] = None) -> Callable[..., Any]:
+        """``on(name)`` for calls (AuroraView's name): ``auroraview.call(name, data)`` runs
+        ``func(data)``. Usable as a decorator."""
+        if func is None:
+            return self.on(name)
+        return self.on(name)(func)
+
+    def bind_api(self, obj: Any, namespace: str = "api") -> list[str]:
+        """Expose every public method of ``obj`` to the page as
+        ``auroraview.<namespace>.<method>(...)``, returning a Promise. Positional arguments
+        map as given; keywords through ``auroraview.kwargs({...})`` as the last argument.
+        Methods are routed like handlers (``dcc_mode``, ``@dcc_thread_safe``,
+        ``async def``, a ``Channel`` parameter); their exceptions reject the Promise. Binding
+        a namespace again replaces it. Bindings live in Python: they hold across reloads
+        and navigation. Returns the bound names (``"api.export"``, ...)."""
+        _bindings.check_namespace(namespace)
+        methods = _bindings.methods_of(obj)
+        bindings = self._router.bindings
+        prefix = namespace + "."
+        fresh = {prefix + name: method for name, method in methods.items()}
+        for key in [k for k in bindings if k.startswith(prefix)]:
+            if key not in fresh:
+                bindings.pop(key, None)
+        bindings.update(fresh)
+        return sorted(fresh)
+
+    def unbind_api(self, namespace: str = "api") -> None:
+        """Remove the methods bound in ``namespace`` (calls then reject with LookupError)."""
+        prefix = namespace + "."
+        for key in [k for k in self._router.bindings if k.startswith(prefix)]:
+            self._router.bindings.pop(key, None)
 
     def off(self, event_name: str) -> None:
         """Remove the handler of ``event_name`` (calls then reject with "no handler")."""
@@ -459,6 +493,18 @@ class WebView:
 
         self._core.eval_async(script, done, float(timeout_ms))
         return future
+
+    async def eval_js_awaitable(
+        self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS
+    ) -> Any:
+        """``await webview.eval_js_awaitable(script)``: the script's value, from any asyncio
+        loop on any thread (the awaiting loop is never blocked). Ends like
+        :meth:`eval_js_async`: with the value or its error, at the latest after
+        ``timeout_ms``. Cancelling the awaiting task stops the wait at once (the page may
+        still run the script)."""
+        import asyncio
+
+        return await asyncio.wrap_future(self.eval_js_async(script, timeout_ms=timeout_ms))
 
     def eval_js_sync(self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS) -> Any:
         """Run ``script`` and return its value, waiting at most ``timeout_ms`` (GIL

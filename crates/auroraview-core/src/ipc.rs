@@ -14,6 +14,9 @@
 //! {"t":"init"}                                  bridge installed (document start)
 //! {"t":"ready"}                                 DOM ready (or page restored): ops may flow
 //! {"t":"call","id":7,"name":"save","data":{..}} JS -> handler call
+//!   optional "c":1    the caller listens to the call's channel (`onMessage`)
+//!   optional "b":1    a bound-method call (`auroraview.api.save(...)`): data is
+//!                     {"args":[..],"kwargs":{..}}
 //! {"t":"emit","name":"clicked","data":{..}}     JS -> Python event
 //! {"t":"eval","id":3,"ok":true,"value":..}      result of an eval with result
 //! {"t":"eval","id":3,"ok":false,"error":{"name":..,"message":..}}
@@ -32,6 +35,7 @@
 //! ["x", script]                  run a script; errors are reported as a "log" message
 //! ["v", id, script]              run a script, report its (awaited) value as "eval" `id`
 //! ["a"]                          the host is connected: resolves auroraview.whenReady()
+//! ["m", id, data]                a message on call `id`'s channel, before its result
 //! ```
 //!
 //! [`OP_TAGS`] lists the tags; a test checks that `bridge.js` handles exactly those.
@@ -76,6 +80,10 @@ pub enum Inbound {
         id: u64,
         name: String,
         data: String,
+        /// The caller listens to the call's channel.
+        channel: bool,
+        /// A bound-method call: `data` is `{"args": [...], "kwargs": {...}}`.
+        bound: bool,
     },
     /// A JS -> host event; `data` as JSON text.
     Emit {
@@ -117,7 +125,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// The tags of rendered [`PageOp`]s, as the bridge's `deliver` switches on them.
-pub const OP_TAGS: [&str; 5] = ["e", "r", "x", "v", "a"];
+pub const OP_TAGS: [&str; 6] = ["e", "r", "x", "v", "a", "m"];
 
 /// Largest page post accepted: one message of [`MAX_MESSAGE_BYTES`] plus its envelope (the
 /// token and the sender's URL).
@@ -160,6 +168,10 @@ struct Message<'a> {
     error: Option<JsError>,
     #[serde(default)]
     message: Option<String>,
+    #[serde(default)]
+    c: Option<u8>,
+    #[serde(default)]
+    b: Option<u8>,
 }
 
 fn raw_or_null(raw: Option<&RawValue>) -> String {
@@ -213,6 +225,8 @@ pub fn parse_message(text: &str) -> Result<Inbound, ParseError> {
             id: msg.id.ok_or_else(|| missing("id"))?,
             name: msg.name.clone().ok_or_else(|| missing("name"))?,
             data: raw_or_null(msg.data),
+            channel: msg.c == Some(1),
+            bound: msg.b == Some(1),
         },
         "emit" => Inbound::Emit {
             name: msg.name.clone().ok_or_else(|| missing("name"))?,
@@ -276,6 +290,8 @@ pub enum PageOp {
     EvalWithResult { id: u64, script: String },
     /// The host is connected: resolves `auroraview.whenReady()`.
     Ack,
+    /// A message on call `id`'s channel (`onMessage`); `data` is JSON text.
+    Message { id: u64, data: String },
 }
 
 fn check_size(n: usize) -> Result<(), OpError> {
@@ -313,6 +329,13 @@ impl PageOp {
         Ok(PageOp::Resolve { id, outcome })
     }
 
+    /// A message on a call's channel; `data` must be JSON text.
+    pub fn message(id: u64, data: impl Into<String>) -> Result<Self, OpError> {
+        let data = data.into();
+        check_json(&data)?;
+        Ok(PageOp::Message { id, data })
+    }
+
     /// A fire-and-forget script.
     pub fn eval(script: impl Into<String>) -> Result<Self, OpError> {
         let script = script.into();
@@ -332,6 +355,7 @@ impl PageOp {
     pub fn weight(&self) -> usize {
         16 + match self {
             PageOp::Emit { name, data } => name.len() + data.len(),
+            PageOp::Message { data, .. } => data.len(),
             PageOp::Resolve { outcome, .. } => match outcome {
                 Ok(value) => value.len(),
                 Err(err) => err.name.len() + err.message.len(),
@@ -378,6 +402,11 @@ impl PageOp {
                 out.push(']');
             }
             PageOp::Ack => out.push_str("[\"a\"]"),
+            PageOp::Message { id, data } => {
+                let _ = write!(out, "[\"m\",{id},");
+                out.push_str(data);
+                out.push(']');
+            }
         }
     }
 }
@@ -436,7 +465,9 @@ mod tests {
             Ok(Inbound::Call {
                 id: 7,
                 name: "save".into(),
-                data: r#"{"a":[1,2]}"#.into()
+                data: r#"{"a":[1,2]}"#.into(),
+                channel: false,
+                bound: false,
             })
         );
         assert_eq!(
@@ -444,7 +475,19 @@ mod tests {
             Ok(Inbound::Call {
                 id: 1,
                 name: "x".into(),
-                data: "null".into()
+                data: "null".into(),
+                channel: false,
+                bound: false,
+            })
+        );
+        assert_eq!(
+            parse_message(r#"{"t":"call","id":2,"name":"api.x","c":1,"b":1,"data":{"args":[]}}"#),
+            Ok(Inbound::Call {
+                id: 2,
+                name: "api.x".into(),
+                data: r#"{"args":[]}"#.into(),
+                channel: true,
+                bound: true,
             })
         );
         assert_eq!(
@@ -556,6 +599,7 @@ mod tests {
             .unwrap(),
             PageOp::eval_with_result(9, "1+1").unwrap(),
             PageOp::Ack,
+            PageOp::message(4, r#"{"p":0.5}"#).unwrap(),
         ];
         let mut out = String::new();
         render_batch(&ops, &mut out);
@@ -565,7 +609,7 @@ mod tests {
                 "window.__auroraview_deliver&&window.__auroraview_deliver([",
                 r#"["e","a",{"n":1}],["x","throw new Error('x')"],["r",4,1,[1]],"#,
                 r#"["r",5,0,{"name":"KeyError","message":"no \"key\"\n"}],"#,
-                r#"["v",9,"1+1"],["a"]]);"#
+                r#"["v",9,"1+1"],["a"],["m",4,{"p":0.5}]]);"#
             )
         );
     }

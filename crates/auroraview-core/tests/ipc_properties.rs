@@ -35,11 +35,33 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn bridge_message() -> impl Strategy<Value = (Value, Inbound)> {
     let id = 0u64..(1u64 << 53);
     prop_oneof![
-        (id.clone(), any::<String>(), json_value()).prop_map(|(id, name, data)| {
-            let sent = json!({"t": "call", "id": id, "name": name, "data": data});
-            let data = data.to_string();
-            (sent, Inbound::Call { id, name, data })
-        }),
+        (
+            id.clone(),
+            any::<String>(),
+            json_value(),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(|(id, name, data, channel, bound)| {
+                let mut sent = json!({"t": "call", "id": id, "name": name, "data": data});
+                if channel {
+                    sent["c"] = json!(1);
+                }
+                if bound {
+                    sent["b"] = json!(1);
+                }
+                let data = data.to_string();
+                (
+                    sent,
+                    Inbound::Call {
+                        id,
+                        name,
+                        data,
+                        channel,
+                        bound,
+                    },
+                )
+            }),
         (any::<String>(), json_value()).prop_map(|(name, data)| {
             let sent = json!({"t": "emit", "name": name, "data": data});
             let data = data.to_string();
@@ -71,13 +93,21 @@ fn same_json(a: &str, b: &str) -> bool {
 fn same_message(got: &Inbound, want: &Inbound) -> bool {
     match (got, want) {
         (
-            Inbound::Call { id, name, data },
+            Inbound::Call {
+                id,
+                name,
+                data,
+                channel,
+                bound,
+            },
             Inbound::Call {
                 id: i,
                 name: n,
                 data: d,
+                channel: c,
+                bound: b,
             },
-        ) => id == i && name == n && same_json(data, d),
+        ) => id == i && name == n && same_json(data, d) && channel == c && bound == b,
         (Inbound::Emit { name, data }, Inbound::Emit { name: n, data: d }) => {
             name == n && same_json(data, d)
         }

@@ -436,6 +436,8 @@ fn describe_error(py: Python<'_>, err: &PyErr) -> String {
 pub(crate) struct PyPageCall {
     name: String,
     data: String,
+    channel: bool,
+    bound: bool,
     responder: Mutex<Option<Responder>>,
 }
 
@@ -444,6 +446,8 @@ impl PyPageCall {
         PyPageCall {
             name: call.name,
             data: call.data,
+            channel: call.channel,
+            bound: call.bound,
             responder: Mutex::new(Some(call.responder)),
         }
     }
@@ -480,6 +484,31 @@ impl PyPageCall {
     #[getter]
     fn data(&self) -> &str {
         &self.data
+    }
+
+    /// True if the page listens to this call's channel (`onMessage`).
+    #[getter]
+    fn channel(&self) -> bool {
+        self.channel
+    }
+
+    /// True for a bound-method call: `data` is `{"args": [...], "kwargs": {...}}`.
+    #[getter]
+    fn bound(&self) -> bool {
+        self.bound
+    }
+
+    /// Sends `data_json` on the call's channel, before its result. False (nothing sent)
+    /// once the call is settled: no message ever follows the result.
+    fn message(&self, py: Python<'_>, data_json: &str) -> PyResult<bool> {
+        let guard = self.responder.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(responder) = guard.as_ref() else {
+            return Ok(false);
+        };
+        match responder.message(data_json) {
+            Ok(()) | Err(SendError::Closed) => Ok(true),
+            Err(err) => Err(send_error(py, &err)),
+        }
     }
 
     /// True once the call has been answered.

@@ -1,6 +1,8 @@
 // auroraview JS bridge: injected into the main frame of every page before page scripts run.
-// It defines window.auroraview (call / on / off / once / emit / whenReady) and the private
-// window.__auroraview_deliver that the host calls with batches of operations.
+// It defines window.auroraview (call / on / off / once / emit / whenReady / kwargs /
+// options, and any other name as a namespace of methods bound with bind_api:
+// auroraview.api.method(...)) and the private window.__auroraview_deliver that the host
+// calls with batches of operations.
 //
 // Hostile pages: a page may replace any global or prototype method (JSON.stringify,
 // Array.prototype.push, Promise, setTimeout, Object.prototype setters and toJSON, ...).
@@ -21,8 +23,18 @@
 
   // --- captured before any page script can change them ---------------------------------
   var apply = Reflect.apply;
+  var reflectGet = Reflect.get;
   var defineProperty = Object.defineProperty;
   var freeze = Object.freeze;
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var ProxyCtor = Proxy;
+  var WeakMapCtor = WeakMap;
+  var weakGet = WeakMap.prototype.get;
+  var weakSet = WeakMap.prototype.set;
+  // Names every object answers (toString, constructor, ...): never namespaces.
+  var plainNames = { __proto__: null, then: true };
+  var protoNames = Object.getOwnPropertyNames(Object.prototype);
+  for (var pn = 0; pn < protoNames.length; pn++) plainNames[protoNames[pn]] = true;
   var stringify = JSON.stringify;
   var P = Promise;
   var ErrorCtor = Error;
@@ -163,31 +175,154 @@
 
   // --- calls ------------------------------------------------------------------------------
   function call(name, data, options) {
+    return send(name, options, function (head) {
+      return encodeMessage(head, "data", data);
+    });
+  }
+
+  // One call: `encode(head)` makes its message from the head (type, id, name, flags).
+  function send(name, options, encode) {
     return new P(function (resolve, reject) {
       if (typeof name !== "string" || name === "") {
         reject(new TypeErrorCtor("auroraview.call: the handler name must be a non-empty string"));
         return;
       }
-      var timeoutMs = options === undefined || options === null ? undefined : options.timeoutMs;
+      var timeoutMs, onMessage;
+      try {
+        if (options !== undefined && options !== null) {
+          timeoutMs = options.timeoutMs;
+          onMessage = options.onMessage;
+        }
+      } catch (e) {
+        reject(e);
+        return;
+      }
       if (timeoutMs !== undefined &&
           !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < Infinity)) {
         reject(new TypeErrorCtor("auroraview.call('" + name +
           "'): timeoutMs must be a positive number of milliseconds"));
         return;
       }
+      if (onMessage !== undefined && typeof onMessage !== "function") {
+        reject(new TypeErrorCtor("auroraview.call('" + name +
+          "'): onMessage must be a function"));
+        return;
+      }
       var id = nextId++;
-      var m = encodeMessage('"t":"call","id":' + id + ',"name":' + stringify(name), "data", data);
+      var head = '"t":"call","id":' + id + ',"name":' + stringify(name);
+      if (onMessage !== undefined) head += ',"c":1';
+      var m = encode(head);
       if (m.text === undefined) {
         reject(m.size !== undefined ? new RangeErrorCtor("auroraview: " + tooLarge(m.size))
           : new TypeErrorCtor("auroraview.call('" + name +
             "'): data is not JSON-serialisable: " + m.json));
         return;
       }
-      var entry = { __proto__: null, resolve: resolve, reject: reject, name: name, timer: null };
+      var entry = { __proto__: null, resolve: resolve, reject: reject, name: name, timer: null,
+        onMessage: onMessage === undefined ? null : onMessage };
       pending[id] = entry;
       if (timeoutMs !== undefined) startTimer(id, entry, timeoutMs, timeoutMs);
       queue(m.text);
     });
+  }
+
+  // A message on call `id`'s channel, for its onMessage (if the page still waits for it).
+  function channelMessage(id, data) {
+    var entry = pending[id];
+    if (entry === undefined || entry.onMessage === null) return;
+    try { apply(entry.onMessage, undefined, [data]); } catch (e) { report(e); }
+  }
+
+  // --- bound methods (bind_api) -----------------------------------------------------------
+  // auroraview.NS.METHOD(a, b, auroraview.kwargs({k: 1}), auroraview.options({timeoutMs}))
+  // calls Python's NS.METHOD(a, b, k=1). Markers made by kwargs()/options() are recognised
+  // through a private WeakMap; any other value is a positional argument.
+  var markers = new WeakMapCtor();
+
+  function marker(kind, what, value) {
+    if (value === null || typeof value !== "object") {
+      throw new TypeErrorCtor("auroraview." + kind + ": pass an object of " + what);
+    }
+    var m = freeze({ __proto__: null });
+    apply(weakSet, markers, [m, { __proto__: null, kind: kind, value: value }]);
+    return m;
+  }
+
+  function rejected(err) {
+    return new P(function (_resolve, reject) { reject(err); });
+  }
+
+  function markerOf(x) {
+    if (x === null || typeof x !== "object") return undefined;
+    return apply(weakGet, markers, [x]);
+  }
+
+  function callBound(qualified, args) {
+    var kwargs = null;
+    var options;
+    var parts = "";
+    var count = 0;
+    for (var i = 0; i < args.length; i++) {
+      var mark = markerOf(args[i]);
+      if (mark !== undefined && mark.kind === "kwargs") { kwargs = mark.value; continue; }
+      if (mark !== undefined) { options = mark.value; continue; }
+      var json;
+      try {
+        json = stringify(args[i] === undefined ? null : args[i]);
+      } catch (e) {
+        return rejected(new TypeErrorCtor("auroraview." + qualified + ": argument " + i +
+          " is not JSON-serialisable: " + errorInfo(e).message));
+      }
+      parts += (count++ === 0 ? "" : ",") + (json === undefined ? "null" : json);
+    }
+    var kwjson = "{}";
+    if (kwargs !== null) {
+      try {
+        kwjson = stringify(kwargs);
+      } catch (e) {
+        return rejected(new TypeErrorCtor("auroraview." + qualified +
+          ": kwargs are not JSON-serialisable: " + errorInfo(e).message));
+      }
+      if (kwjson === undefined || kwjson[0] !== "{") {
+        return rejected(new TypeErrorCtor("auroraview." + qualified +
+          ": kwargs must be an object"));
+      }
+    }
+    var data = '{"args":[' + parts + '],"kwargs":' + kwjson + "}";
+    return send(qualified, options, function (head) {
+      var body = "{" + head + ',"b":1,"data":' + data + "}";
+      var size = byteLength(body);
+      if (size > MAX) return { __proto__: null, size: size };
+      return { __proto__: null, text: body };
+    });
+  }
+
+  // auroraview.NS: a namespace whose every property is a method calling NS.<property>.
+  var namespaces = { __proto__: null };
+
+  function namespaceOf(ns) {
+    var existing = namespaces[ns];
+    if (existing !== undefined) return existing;
+    var methods = { __proto__: null };
+    var proxy = new ProxyCtor(freeze({ __proto__: null }), {
+      __proto__: null,
+      get: function (_target, key) {
+        if (typeof key !== "string" || plainNames[key] === true) return undefined;
+        var fn = methods[key];
+        if (fn === undefined) {
+          var qualified = ns + "." + key;
+          fn = function () {
+            var args = { __proto__: null, length: arguments.length };
+            for (var i = 0; i < arguments.length; i++) args[i] = arguments[i];
+            return callBound(qualified, args);
+          };
+          methods[key] = fn;
+        }
+        return fn;
+      },
+    });
+    namespaces[ns] = proxy;
+    return proxy;
   }
 
   // The page stops waiting after `total` ms; the handler still runs, and its late answer is
@@ -335,6 +470,7 @@
           case "x": indirectEval(op[1]); break;
           case "v": evalWithResult(op[1], op[2]); break;
           case "a": resolveReady(); break;
+          case "m": channelMessage(op[1], op[2]); break;
         }
       } catch (e) {
         report(e);
@@ -365,11 +501,22 @@
   }]);
 
   defineProperty(W, "__auroraview_deliver", { __proto__: null, value: deliver });
+  var bridge = freeze({
+    call: call, on: on, off: off, once: once, emit: emit,
+    whenReady: function () { return ready; },
+    kwargs: function (values) { return marker("kwargs", "keyword arguments", values); },
+    options: function (values) { return marker("options", "call options", values); },
+  });
   defineProperty(W, "auroraview", {
     __proto__: null,
-    value: freeze({
-      call: call, on: on, off: off, once: once, emit: emit,
-      whenReady: function () { return ready; },
+    value: new ProxyCtor(bridge, {
+      __proto__: null,
+      get: function (target, key, receiver) {
+        if (typeof key !== "string" || apply(hasOwn, target, [key]) || plainNames[key] === true) {
+          return apply(reflectGet, undefined, [target, key, receiver]);
+        }
+        return namespaceOf(key);
+      },
     }),
   });
 

@@ -24,6 +24,12 @@ pub struct PageCall {
     pub name: String,
     /// The argument as JSON text (`null` when the page gave none).
     pub data: String,
+    /// The page listens to the call's channel (`onMessage`): see
+    /// [`Responder::message`].
+    pub channel: bool,
+    /// A bound-method call (`auroraview.api.method(...)`): `data` is
+    /// `{"args": [...], "kwargs": {...}}`.
+    pub bound: bool,
     /// Answers the call; must be used (or dropped, which rejects it).
     pub responder: Responder,
 }
@@ -64,6 +70,14 @@ impl Responder {
     pub fn resolve(mut self, outcome: Result<String, JsError>) -> Result<(), SendError> {
         self.answered = true;
         self.proxy.resolve(self.page, self.id, outcome)
+    }
+
+    /// Sends `data` (JSON text) to the call's channel: the page's `onMessage` gets it
+    /// before the call's result, in the order sent. A message that is too large or not
+    /// JSON is refused with [`SendError::Payload`]; a full command queue with
+    /// [`SendError::QueueFull`]. A call whose page is gone drops it quietly.
+    pub fn message(&self, data: &str) -> Result<(), SendError> {
+        self.proxy.message(self.page, self.id, data)
     }
 
     /// Rejects the call with `name: message`.

@@ -212,6 +212,16 @@ impl WebViewProxy {
         })
     }
 
+    /// A message on call `id`'s channel, for page `page` (see `Responder::message`).
+    pub(crate) fn message(&self, page: u64, id: u64, data: &str) -> Result<(), SendError> {
+        let op = PageOp::message(id, data).map_err(SendError::Payload)?;
+        self.send(UiCommand::Resolve {
+            view: self.view.id,
+            page,
+            op,
+        })
+    }
+
     pub fn load_url(&self, url: &str) -> Result<(), SendError> {
         self.send(UiCommand::LoadUrl {
             view: self.view.id,

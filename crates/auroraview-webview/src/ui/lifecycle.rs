@@ -215,9 +215,11 @@ impl UiState {
         v.page += 1;
         v.ready = false;
         v.gone = None;
-        v.held.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+        // Call results and channel messages belong to the old page's calls.
+        let old_call = |op: &PageOp| matches!(op, PageOp::Resolve { .. } | PageOp::Message { .. });
+        v.held.retain(|op| !old_call(op));
         v.held_bytes = v.held.iter().map(PageOp::weight).sum();
-        v.batch.retain(|op| !matches!(op, PageOp::Resolve { .. }));
+        v.batch.retain(|op| !old_call(op));
         let ids: Vec<u64> = v.in_flight.drain().collect();
         if !ids.is_empty() {
             self.rt.reactor.send(ReactorMsg::Fail {

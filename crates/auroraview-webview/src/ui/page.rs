@@ -67,7 +67,13 @@ fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script
             release_held(v);
             flush_view(rt, v, script);
         }
-        Inbound::Call { id, name, data } => call(rt, v, id, name, data),
+        Inbound::Call {
+            id,
+            name,
+            data,
+            channel,
+            bound,
+        } => call(rt, v, id, (name, data), channel, bound),
         Inbound::Emit { name, data } => {
             if let Err(HandlerMsg::Event { name, .. }) =
                 v.inbound.send(HandlerMsg::Event { name, data })
@@ -104,7 +110,14 @@ fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script
 
 /// Hands a call to the handler thread, or rejects it at once when the handlers are too far
 /// behind (the inbox is bounded in bytes).
-fn call(rt: &Arc<RuntimeInner>, v: &mut View, id: u64, name: String, data: String) {
+fn call(
+    rt: &Arc<RuntimeInner>,
+    v: &mut View,
+    id: u64,
+    (name, data): (String, String),
+    channel: bool,
+    bound: bool,
+) {
     let proxy = WebViewProxy {
         view: v.shared.clone(),
         rt: rt.clone(),
@@ -112,6 +125,8 @@ fn call(rt: &Arc<RuntimeInner>, v: &mut View, id: u64, name: String, data: Strin
     let call = PageCall {
         name,
         data,
+        channel,
+        bound,
         responder: Responder::new(proxy, v.page, id),
     };
     if let Err(HandlerMsg::Call(call)) = v.inbound.send(HandlerMsg::Call(call)) {

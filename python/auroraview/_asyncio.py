@@ -39,6 +39,7 @@ def loop() -> asyncio.AbstractEventLoop:
         started = threading.Event()
 
         def run() -> None:
+            _name_os_thread()
             asyncio.set_event_loop(new)
             new.call_soon(started.set)
             try:
@@ -54,6 +55,16 @@ def loop() -> asyncio.AbstractEventLoop:
         started.wait(10)
         _loop, _thread = new, thread
         return new
+
+
+def _name_os_thread() -> None:
+    """Give the OS thread its own name: it would otherwise keep the name of the thread that
+    started it (a WebView's handler thread, in ``top -H`` and to tests counting those)."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as comm:
+            comm.write(THREAD_NAME[:15])
+    except OSError:
+        pass  # not Linux: the name is cosmetic
 
 
 def running() -> bool:
@@ -94,12 +105,35 @@ def main_thread_loop() -> Optional[asyncio.AbstractEventLoop]:
         return None
 
 
+class Escaped(Exception):
+    """Carries a ``KeyboardInterrupt`` or ``SystemExit`` a coroutine raised: asyncio would
+    re-raise those out of the loop and end its thread. ``.exc`` is the original."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+async def _contained(coro: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return await coro
+    except (KeyboardInterrupt, SystemExit) as exc:
+        raise Escaped(exc) from exc
+
+
+def error_of(future: concurrent.futures.Future) -> Optional[BaseException]:
+    """The exception a finished (not cancelled) Future ended with, unwrapped."""
+    exc = future.exception()
+    return exc.exc if isinstance(exc, Escaped) else exc
+
+
 def submit(
     coro: Coroutine[Any, Any, Any], target: Optional[asyncio.AbstractEventLoop] = None
 ) -> concurrent.futures.Future:
     """Runs ``coro`` on ``target`` (auroraview's loop by default) from any thread; the
-    returned Future settles with its outcome (and cancelling it cancels the task)."""
-    return asyncio.run_coroutine_threadsafe(coro, target or loop())
+    returned Future settles with its outcome (read errors with :func:`error_of`), and
+    cancelling it cancels the task."""
+    return asyncio.run_coroutine_threadsafe(_contained(coro), target or loop())
 
 
 def submit_on_main(
@@ -111,7 +145,7 @@ def submit_on_main(
     here = main_thread_loop()
     if here is not None:
         future: concurrent.futures.Future = concurrent.futures.Future()
-        task = here.create_task(coro)
+        task = here.create_task(_contained(coro))
         _chain(task, future)
         return future
     if main_loop is not None and main_loop.is_running() and not main_loop.is_closed():

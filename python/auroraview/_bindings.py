@@ -16,10 +16,12 @@ import inspect
 import re
 from typing import Any, Callable
 
-#: Names the bridge itself defines (or every object has): never a namespace.
+#: Names the bridge itself defines, or every JavaScript object has: never a namespace.
 RESERVED = frozenset(
     {"call", "on", "off", "once", "emit", "whenReady", "kwargs", "options", "then"}
-    | set(dir(object))
+    | {"constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty"}
+    | {"isPrototypeOf", "propertyIsEnumerable", "__proto__", "__defineGetter__"}
+    | {"__defineSetter__", "__lookupGetter__", "__lookupSetter__"}
 )
 
 _NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")

@@ -162,7 +162,9 @@ def _settle(core: _core.ProtocolRequest, future: Any, what: str) -> None:
     if future.cancelled():
         fail(core, RuntimeError("the handler's coroutine was cancelled"), what)
     elif future.exception() is not None:
-        fail(core, future.exception(), what)
+        from . import _asyncio
+
+        fail(core, _asyncio.error_of(future), what)
     else:
         deliver(core, future.result(), what)
 

@@ -213,7 +213,7 @@ class Router:
                     f"handler {name!r} was cancelled (its WebView closed, or the loop stopped)",
                 )
                 return
-            exc = f.exception()
+            exc = _asyncio.error_of(f)
             if exc is not None:
                 _log_raised(f"handler {name!r}", exc)
                 reject_with(call, exc)
@@ -338,7 +338,7 @@ async def _awaited(awaitable: Any) -> Any:
 
 def _log_event_outcome(name: str, future: concurrent.futures.Future) -> None:
     if not future.cancelled() and future.exception() is not None:
-        exc = future.exception()
+        exc = _asyncio.error_of(future)
         logger.warning(
             "auroraview: handler %r raised %s on a page event",
             name,

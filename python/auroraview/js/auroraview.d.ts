@@ -3,6 +3,8 @@
 // Usage: reference this file (`/// <reference path="auroraview.d.ts" />`) or copy it into
 // your panel's sources; `python -c "import auroraview, pathlib; print(pathlib.Path(
 // auroraview.__file__).parent / 'js' / 'auroraview.d.ts')"` prints where it is installed.
+// The npm package @auroraview/bridge (js/ in auroraview's repository) ships this same file
+// (js/src/auroraview.d.ts, kept identical by its build and tests).
 
 export {};
 
@@ -13,13 +15,38 @@ export interface AuroraViewError extends Error {
 }
 
 /** Options of `auroraview.call`. */
-export interface CallOptions {
+export interface CallOptions<M = unknown> {
   /**
    * Stop waiting after this many milliseconds: the Promise rejects with an Error named
    * `TimeoutError`. The handler still runs; its late answer is dropped. Default: no limit
    * (a handler may legitimately take long, an export say). Any positive finite number.
    */
   timeoutMs?: number;
+  /**
+   * Receives the messages the handler sends on its `Channel` parameter (progress, chunks,
+   * log lines), in order, all before the call's Promise settles.
+   */
+  onMessage?: (message: M) => void;
+}
+
+/** Keyword arguments for a bound method, made by `auroraview.kwargs({...})`. */
+export interface KwargsMarker {
+  readonly __auroraviewKwargs: never;
+}
+
+/** Call options for a bound method, made by `auroraview.options({...})`. */
+export interface OptionsMarker {
+  readonly __auroraviewOptions: never;
+}
+
+/**
+ * A namespace of Python methods exposed with `webview.bind_api(obj, namespace)`: every
+ * property is a method returning a Promise. Pass keyword arguments with
+ * `auroraview.kwargs({...})` and call options with `auroraview.options({...})`, anywhere
+ * among the arguments.
+ */
+export interface BoundNamespace {
+  readonly [method: string]: (...args: unknown[]) => Promise<unknown>;
 }
 
 export interface AuroraViewBridge {
@@ -33,7 +60,11 @@ export interface AuroraViewBridge {
    * unloads first. It settles exactly once. Calls made before the host is connected are
    * queued, not lost.
    */
-  call<T = unknown>(name: string, data?: unknown, options?: CallOptions): Promise<T>;
+  call<T = unknown, M = unknown>(
+    name: string,
+    data?: unknown,
+    options?: CallOptions<M>,
+  ): Promise<T>;
 
   /** Listen to `webview.emit(name, data)` from Python. Returns an unsubscribe function. */
   on<T = unknown>(event: string, listener: (data: T) => void): () => void;
@@ -49,6 +80,15 @@ export interface AuroraViewBridge {
 
   /** Resolves once the host is connected and the page's DOM is ready. */
   whenReady(): Promise<void>;
+
+  /** Keyword arguments for a bound method: `auroraview.api.add("a", auroraview.kwargs({n: 2}))`. */
+  kwargs(values: Record<string, unknown>): KwargsMarker;
+
+  /** Call options for a bound method (`timeoutMs`, `onMessage`). */
+  options<M = unknown>(values: CallOptions<M>): OptionsMarker;
+
+  /** Any other property: the namespace of methods bound with `bind_api` (`auroraview.api`). */
+  readonly [namespace: string]: unknown;
 }
 
 declare global {

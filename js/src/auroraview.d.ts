@@ -1,0 +1,96 @@
+// Type declarations for page authors: the `window.auroraview` bridge that auroraview injects
+// into every page it loads (main frame only, before page scripts run).
+// Usage: reference this file (`/// <reference path="auroraview.d.ts" />`) or copy it into
+// your panel's sources; `python -c "import auroraview, pathlib; print(pathlib.Path(
+// auroraview.__file__).parent / 'js' / 'auroraview.d.ts')"` prints where it is installed.
+// The npm package @auroraview/bridge (js/ in auroraview's repository) ships this same file
+// (js/src/auroraview.d.ts, kept identical by its build and tests).
+
+export {};
+
+/** An error raised by a Python handler arrives with the exception's type as `name`. */
+export interface AuroraViewError extends Error {
+  name: string;
+  message: string;
+}
+
+/** Options of `auroraview.call`. */
+export interface CallOptions<M = unknown> {
+  /**
+   * Stop waiting after this many milliseconds: the Promise rejects with an Error named
+   * `TimeoutError`. The handler still runs; its late answer is dropped. Default: no limit
+   * (a handler may legitimately take long, an export say).
+   */
+  timeoutMs?: number;
+  /**
+   * Receives the messages the handler sends on its `Channel` parameter (progress, chunks,
+   * log lines), in order, all before the call's Promise settles.
+   */
+  onMessage?: (message: M) => void;
+}
+
+/** Keyword arguments for a bound method, made by `auroraview.kwargs({...})`. */
+export interface KwargsMarker {
+  readonly __auroraviewKwargs: never;
+}
+
+/** Call options for a bound method, made by `auroraview.options({...})`. */
+export interface OptionsMarker {
+  readonly __auroraviewOptions: never;
+}
+
+/**
+ * A namespace of Python methods exposed with `webview.bind_api(obj, namespace)`: every
+ * property is a method returning a Promise. Pass keyword arguments with
+ * `auroraview.kwargs({...})` and call options with `auroraview.options({...})`, anywhere
+ * among the arguments.
+ */
+export interface BoundNamespace {
+  readonly [method: string]: (...args: unknown[]) => Promise<unknown>;
+}
+
+export interface AuroraViewBridge {
+  /**
+   * Call the Python handler registered with `@webview.on(name)`. Resolves with its return
+   * value (JSON), rejects with its exception (`name` = the Python type), with
+   * "no handler named ..." (`LookupError`), with a `RangeError` for payloads over the size
+   * limit, with a `TimeoutError` after `options.timeoutMs`, or with an Error when the page
+   * unloads first. Calls made before the host is connected are queued, not lost.
+   */
+  call<T = unknown, M = unknown>(
+    name: string,
+    data?: unknown,
+    options?: CallOptions<M>,
+  ): Promise<T>;
+
+  /** Listen to `webview.emit(name, data)` from Python. Returns an unsubscribe function. */
+  on<T = unknown>(event: string, listener: (data: T) => void): () => void;
+
+  /** Remove one listener, or all listeners of `event` when `listener` is omitted. */
+  off(event: string, listener?: (data: unknown) => void): void;
+
+  /** Listen once. Returns an unsubscribe function. */
+  once<T = unknown>(event: string, listener: (data: T) => void): () => void;
+
+  /** Send an event to the Python handler of `name` (no reply). */
+  emit(name: string, data?: unknown): void;
+
+  /** Resolves once the host is connected and the page's DOM is ready. */
+  whenReady(): Promise<void>;
+
+  /** Keyword arguments for a bound method: `auroraview.api.add("a", auroraview.kwargs({n: 2}))`. */
+  kwargs(values: Record<string, unknown>): KwargsMarker;
+
+  /** Call options for a bound method (`timeoutMs`, `onMessage`). */
+  options<M = unknown>(values: CallOptions<M>): OptionsMarker;
+
+  /** Any other property: the namespace of methods bound with `bind_api` (`auroraview.api`). */
+  readonly [namespace: string]: unknown;
+}
+
+declare global {
+  interface Window {
+    readonly auroraview: AuroraViewBridge;
+  }
+  const auroraview: AuroraViewBridge;
+}

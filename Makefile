@@ -5,7 +5,10 @@
 #   make lint       rustfmt, clippy, ruff check, ruff format --check
 #   make check-cross clippy for Windows and macOS (their platform code only compiles here)
 #   make test-rust  Rust tests (nextest if present) plus the loom model tests
-#   make test-py    pytest under a virtual X display (Qt offscreen by default)
+#   make test-js    js/ (@auroraview/bridge): build and unit tests (node's test runner)
+#   make vite-panel build examples/vite-panel (TypeScript + Vite) into its dist/
+#   make test-py    pytest under a virtual X display (Qt offscreen by default); loads the
+#                   built vite-panel
 #   make wheel      the abi3 wheel (CPython >= 3.9) in target/wheels
 #   make test-matrix the wheel on Python 3.9/3.10/3.11 x PySide2/PySide6/PyQt6/PyQt5
 #   make fuzz       the page protocol's fuzz targets, 15 s each (FUZZ_SECONDS=...)
@@ -25,7 +28,7 @@ WITH_DISPLAY := bash scripts/with-display.sh
 # rustup's default install location, in case the calling shell lacks it.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build lint check-cross test-rust test-py wheel test-matrix fuzz soak test demo bench
+.PHONY: setup build lint check-cross test-rust test-js vite-panel test-py wheel test-matrix fuzz soak test demo bench
 
 setup:
 	bash scripts/setup.sh
@@ -52,7 +55,15 @@ test-rust: setup
 	fi
 	RUSTFLAGS="--cfg loom" cargo test -p auroraview-core --release --test loom --target-dir target/loom
 
-test-py: build
+test-js: setup
+	bash scripts/js.sh bridge
+
+vite-panel: test-js
+	bash scripts/js.sh panel
+
+# AURORAVIEW_REQUIRE_VITE_PANEL: the built panel's test fails rather than skips without dist/.
+test-py: export AURORAVIEW_REQUIRE_VITE_PANEL = 1
+test-py: build vite-panel
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(WITH_DISPLAY) $(PY) -m pytest -q tests
 	# The WebView and adversarial suites again, hosted on a Qt application's main thread
 	# (Qt on GLib).
@@ -83,7 +94,7 @@ soak: build
 		$(WITH_DISPLAY) $(PY) -m pytest -q -s tests/adversarial/test_soak.py; \
 	done
 
-test: setup build lint check-cross test-rust fuzz test-py test-matrix
+test: setup build lint check-cross test-rust fuzz test-js vite-panel test-py test-matrix
 
 demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo

@@ -52,6 +52,8 @@ APT_PACKAGES=(
     libwayland-client0 libwayland-cursor0 libwayland-egl1 libgtk-3-0
     # WebKitGTK for the WebView crate (pulls GTK 3, libsoup 3, JSC headers)
     libwebkit2gtk-4.1-dev
+    # GDK from Debian's python3: tests read the X screen's pixels (tests/webview/screen_colour.py)
+    python3-gi gir1.2-gtk-3.0
 )
 
 SUDO=()
@@ -95,6 +97,16 @@ if command -v dpkg-query >/dev/null 2>&1; then
     fi
 else
     log "no dpkg-query: not a Debian system, skipping system packages"
+fi
+
+# --- Node.js and npm (js/ and examples/vite-panel) ----------------------------
+# The machines come with Node.js 20 and npm; a machine without them gets Debian's (Node 18:
+# enough for js/, while Vite 8 in examples/vite-panel needs Node >= 20.19, which
+# scripts/vite-panel.sh checks and explains).
+if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+else
+    log "Node.js $(node --version), npm $(npm --version) present"
 fi
 
 # --- Python virtualenv -----------------------------------------------------

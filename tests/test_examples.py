@@ -77,3 +77,31 @@ def test_blender_panel():
     assert "blender_panel: OK" in out
     # Blender's default scene (cube, light, camera) plus the cube and monkey the page added.
     assert "objects in the page: 5; baked: {'meshes': 3}" in out
+
+
+VITE_DIST = EXAMPLES / "vite-panel" / "dist" / "index.html"
+
+
+def needs_vite_panel() -> None:
+    if not VITE_DIST.exists():
+        message = "examples/vite-panel is not built: run `make vite-panel` (make test does)"
+        if os.environ.get("AURORAVIEW_REQUIRE_VITE_PANEL") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@needs_display
+def test_vite_panel_qt():
+    needs_vite_panel()
+    out = run_example("vite_panel_qt.py", "--auto", qt=True)
+    assert "vite_panel_qt: OK" in out
+    assert "python said {'name': 'shot_010', 'objects': 3}; the scene has 8 items" in out
+
+
+@needs_display
+@pytest.mark.skipif(importlib.util.find_spec("bpy") is None, reason="bpy not installed")
+def test_vite_panel_blender():
+    needs_vite_panel()
+    out = run_example("vite_panel_blender.py", "--auto", timeout=120)
+    assert "vite_panel_blender: OK" in out
+    assert "exported 5 frames of Scene" in out

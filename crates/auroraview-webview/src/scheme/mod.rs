@@ -92,8 +92,10 @@ pub struct ProtocolRequest {
     pub responder: ProtocolResponder,
 }
 
-/// A reply as the UI thread hands it to the engine.
+/// A reply as the UI thread hands it to the engine (read by `platform::scheme`, which is a
+/// stub outside Linux so far).
 #[derive(Debug)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) struct SchemeReply {
     pub(crate) status: u16,
     pub(crate) mime: String,
@@ -105,6 +107,7 @@ pub(crate) struct SchemeReply {
 }
 
 #[derive(Debug)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) enum ReplyBody {
     Bytes(Vec<u8>),
     /// `len` bytes of `file`, from where it is positioned.
@@ -126,6 +129,7 @@ impl SchemeReply {
         }
     }
 
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn len(&self) -> u64 {
         match &self.body {
             ReplyBody::Bytes(bytes) => bytes.len() as u64,

@@ -54,7 +54,8 @@ pub(crate) enum UiEvent {
     CloseRequested {
         view: u64,
     },
-    /// The engine asks for a URL of a custom scheme (`ui/scheme.rs`).
+    /// The engine asks for a URL of a custom scheme (`ui/scheme.rs`). Linux only so far.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     SchemeRequest {
         request: platform::scheme::SchemeRequest,
     },

@@ -96,7 +96,16 @@ class PageCall:
     def data(self) -> str:
         """The page's argument as JSON text."""
     @property
+    def channel(self) -> bool:
+        """True if the page listens to the call's channel (``onMessage``)."""
+    @property
+    def bound(self) -> bool:
+        """True for a bound-method call: ``data`` is ``{"args": [...], "kwargs": {...}}``."""
+    @property
     def settled(self) -> bool: ...
+    def message(self, data_json: str) -> bool:
+        """Send ``data_json`` on the call's channel, before its result; False (nothing
+        sent) once the call is settled."""
     def resolve(self, value_json: str) -> bool:
         """Resolve with ``value_json``; False if already settled."""
     def reject(self, name: str, message: str) -> bool:

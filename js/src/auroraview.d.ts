@@ -19,7 +19,7 @@ export interface CallOptions<M = unknown> {
   /**
    * Stop waiting after this many milliseconds: the Promise rejects with an Error named
    * `TimeoutError`. The handler still runs; its late answer is dropped. Default: no limit
-   * (a handler may legitimately take long, an export say).
+   * (a handler may legitimately take long, an export say). Any positive finite number.
    */
   timeoutMs?: number;
   /**
@@ -54,8 +54,11 @@ export interface AuroraViewBridge {
    * Call the Python handler registered with `@webview.on(name)`. Resolves with its return
    * value (JSON), rejects with its exception (`name` = the Python type), with
    * "no handler named ..." (`LookupError`), with a `RangeError` for payloads over the size
-   * limit, with a `TimeoutError` after `options.timeoutMs`, or with an Error when the page
-   * unloads first. Calls made before the host is connected are queued, not lost.
+   * limit, with a `TypeError` for data `JSON.stringify` refuses, with a `TimeoutError` after
+   * `options.timeoutMs`, with a `QueueFullError` when the host's handlers are too far behind,
+   * with a `PayloadError` for data Python cannot decode, or with an Error when the page
+   * unloads first. It settles exactly once. Calls made before the host is connected are
+   * queued, not lost.
    */
   call<T = unknown, M = unknown>(
     name: string,

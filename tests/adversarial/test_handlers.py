@@ -87,7 +87,7 @@ RAISED = [
 @pytest.mark.parametrize(("case", "exc", "name", "message"), RAISED, ids=[r[0] for r in RAISED])
 def test_a_handler_raising_anything_rejects_the_call(wv_host, route, case, exc, name, message):
     if case.startswith("KeyboardInterrupt") and route == "dcc_mode":
-        pytest.skip("on the main thread a KeyboardInterrupt is passed on: test_interrupts.py")
+        pytest.skip("on the main thread a KeyboardInterrupt is passed on: test_process_exits.py")
     webview = wv_host.open_ready(html=PAGE, dcc_mode=route == "dcc_mode")
     webview.on("h")(raiser(exc))
     webview.on("ok")(lambda data: data)

@@ -187,9 +187,11 @@ impl Runtime {
             crate::ui::install(inner.clone());
             let _ = tx.send(inner);
         };
+        // The platform calls the UI thread's logic only through these (its seam).
+        let hooks = crate::platform::UiHooks::new(crate::ui::process, crate::ui::event);
         match mode {
-            Mode::Own => crate::platform::start_ui_thread(on_start)?,
-            Mode::Hosted => crate::platform::start_hosted(on_start)?,
+            Mode::Own => crate::platform::start_ui_thread(hooks, on_start)?,
+            Mode::Hosted => crate::platform::start_hosted(hooks, on_start)?,
         }
         let inner = rx
             .recv_timeout(Duration::from_secs(30))

@@ -1,8 +1,10 @@
 //! Linux: the UI thread owns GTK and GLib's default main context for the life of the process.
 
+use super::hooks::{self, UiHooks};
 use super::shared::{build_failed, child_bounds, spawn_ui_thread};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
+use crate::ui::UiEvent;
 use auroraview_core::ThreadKey;
 use glib::Cast;
 use gtk::prelude::*;
@@ -10,10 +12,12 @@ use wry::WebViewBuilderExtUnix;
 
 /// Starts the UI thread; `on_start` runs on it once GTK is up, before any command.
 pub(crate) fn start_ui_thread(
+    ui: UiHooks,
     on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
     spawn_ui_thread(
         || {
+            hooks::install(ui);
             gtk::init().map_err(|err| {
                 StartError(format!(
                     "cannot initialise GTK ({err}): is there a display (DISPLAY / \
@@ -47,7 +51,10 @@ pub(crate) fn start_ui_thread(
 /// Hosted mode: the calling thread (the host's main thread, whose event loop already
 /// iterates GLib's default main context, as Qt's does on Linux) becomes the UI thread. GTK is
 /// initialised here; no loop of our own runs.
-pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
+pub(crate) fn start_hosted(
+    ui: UiHooks,
+    on_start: impl FnOnce(ThreadKey),
+) -> Result<(), StartError> {
     gtk::init().map_err(|err| {
         StartError(format!(
             "cannot initialise GTK on the host's main thread ({err}): is there an X11 display?"
@@ -55,6 +62,7 @@ pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), Start
     })?;
     quiet_foreign_window_noise();
     super::x11_errors::install();
+    hooks::install(ui);
     on_start(ThreadKey::current());
     Ok(())
 }
@@ -98,7 +106,7 @@ pub(crate) fn main_loop_waker(
 /// Asks the UI thread to run a pass. Any thread; one GLib idle source per call.
 pub(crate) fn wake() {
     glib::idle_add_full(glib::Priority::DEFAULT, || {
-        crate::ui::process();
+        hooks::process();
         glib::ControlFlow::Break
     });
 }
@@ -170,7 +178,7 @@ pub(crate) fn connect_ipc(webview: &wry::WebView, view: u64) {
         };
         // Anything but a string (the bridge posts strings) becomes text the parser refuses.
         let body = value.to_str().to_string();
-        crate::ui::event(crate::ui::UiEvent::Ipc { view, body });
+        hooks::event(UiEvent::Ipc { view, body });
     });
     if !manager.register_script_message_handler("auroraview") {
         log::error!("auroraview: WebView {view}: cannot register the page's message handler");
@@ -193,7 +201,7 @@ pub(crate) fn watch_web_process(webview: &wry::WebView, view: u64) {
                 webkit2gtk::WebProcessTerminationReason::TerminatedByApi => "it was terminated",
                 _ => "it ended",
             };
-            crate::ui::event(crate::ui::UiEvent::PageProcessEnded {
+            hooks::event(UiEvent::PageProcessEnded {
                 view,
                 reason: reason.to_owned(),
             });
@@ -211,7 +219,7 @@ pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindo
     let container = gtk::Box::new(gtk::Orientation::Vertical, 0);
     window.add(&container);
     window.connect_delete_event(move |_, _| {
-        crate::ui::event(crate::ui::UiEvent::CloseRequested { view });
+        hooks::event(UiEvent::CloseRequested { view });
         glib::Propagation::Stop
     });
     Ok(NativeWindow::TopLevel { window, container })
@@ -320,7 +328,11 @@ pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
 /// its origin) or parks it, hidden, under the root window (`None`). Qt destroys and
 /// recreates a native child window when its top-level changes (a dock floating or
 /// re-docking): parking keeps the WebView, and its page, alive across that.
-pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<(), String> {
+pub(crate) fn reparent(
+    webview: &wry::WebView,
+    _window: &NativeWindow,
+    parent: Option<u64>,
+) -> Result<(), String> {
     use wry::WebViewExtUnix;
     let toplevel = webview
         .webview()
@@ -368,6 +380,12 @@ impl NativeWindow {
         if let NativeWindow::TopLevel { window, .. } = self {
             window.set_title(title);
         }
+    }
+
+    /// Places an embedded WebView in its parent window (the UI pass calls this for embedded
+    /// ones only).
+    pub(crate) fn set_bounds(&self, webview: &wry::WebView, bounds: wry::Rect) -> wry::Result<()> {
+        webview.set_bounds(bounds)
     }
 
     pub(crate) fn set_visible(&self, webview: &wry::WebView, visible: bool) {

@@ -6,9 +6,11 @@
 //! queued on the main dispatch queue, which the host's running loop drains. Every other item
 //! here runs on the main thread, from such a wake or from an AppKit callback.
 
+use super::hooks::{self, UiHooks};
 use super::shared::{build_failed, child_bounds};
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
+use crate::ui::UiEvent;
 use auroraview_core::ThreadKey;
 use objc2::rc::Retained;
 use objc2::runtime::{AnyObject, NSObject, NSObjectProtocol, ProtocolObject};
@@ -26,6 +28,7 @@ use wry::WebViewExtMacOS;
 
 /// Own mode needs a UI thread of its own, which AppKit forbids.
 pub(crate) fn start_ui_thread(
+    _ui: UiHooks,
     _on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
     Err(StartError(
@@ -39,7 +42,10 @@ pub(crate) fn start_ui_thread(
 
 /// Hosted mode: the calling thread must be the main thread, whose event loop (the host's)
 /// drains the main dispatch queue and delivers AppKit events.
-pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
+pub(crate) fn start_hosted(
+    ui: UiHooks,
+    on_start: impl FnOnce(ThreadKey),
+) -> Result<(), StartError> {
     let mtm = MainThreadMarker::new().ok_or_else(|| {
         StartError(
             "hosted mode on macOS must be started from the process's main thread (AppKit \
@@ -50,6 +56,7 @@ pub(crate) fn start_hosted(on_start: impl FnOnce(ThreadKey)) -> Result<(), Start
     })?;
     // A Qt host has made the application object already; otherwise this makes it.
     let _ = NSApplication::sharedApplication(mtm);
+    hooks::install(ui);
     on_start(ThreadKey::current());
     Ok(())
 }
@@ -88,12 +95,12 @@ fn on_main_queue(work: extern "C" fn(*mut c_void), arg: u64) {
 }
 
 extern "C" fn run_pass(_: *mut c_void) {
-    crate::ui::process();
+    hooks::process();
 }
 
 extern "C" fn report_close(view: *mut c_void) {
     let view = view.addr() as u64;
-    crate::ui::event(crate::ui::UiEvent::CloseRequested { view });
+    hooks::event(UiEvent::CloseRequested { view });
 }
 
 /// Asks the main thread to run a pass. Any thread; one queued call per wake.
@@ -211,7 +218,7 @@ pub(crate) const BRIDGE_POST: &str = "(function () { \
 /// Page messages come through wry's IPC handler.
 pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, view: u64) -> wry::WebViewBuilder<'_> {
     builder.with_ipc_handler(move |request: wry::http::Request<String>| {
-        crate::ui::event(crate::ui::UiEvent::Ipc {
+        hooks::event(UiEvent::Ipc {
             view,
             body: request.into_body(),
         });
@@ -335,7 +342,11 @@ fn parking_view(mtm: MainThreadMarker) -> Result<Retained<NSView>, String> {
 /// corner) or parks it, hidden, in a window that is never shown (`None`). Qt may replace a
 /// native widget's NSView when its top-level changes (a dock floating or re-docking):
 /// parking keeps the WebView, and its page, alive across that.
-pub(crate) fn reparent(webview: &wry::WebView, parent: Option<u64>) -> Result<(), String> {
+pub(crate) fn reparent(
+    webview: &wry::WebView,
+    _window: &NativeWindow,
+    parent: Option<u64>,
+) -> Result<(), String> {
     let mtm = main_thread()?;
     let new_parent = match parent {
         Some(handle) => host_view(handle, mtm)?,
@@ -371,6 +382,12 @@ impl NativeWindow {
         if let NativeWindow::TopLevel { window, .. } = self {
             window.setTitle(&NSString::from_str(title));
         }
+    }
+
+    /// Places an embedded WebView in its parent view (the UI pass calls this for embedded
+    /// ones only).
+    pub(crate) fn set_bounds(&self, webview: &wry::WebView, bounds: wry::Rect) -> wry::Result<()> {
+        webview.set_bounds(bounds)
     }
 
     pub(crate) fn set_visible(&self, webview: &wry::WebView, visible: bool) {

@@ -1,27 +1,39 @@
 //! Platform code behind one small API: start the UI thread, wake it, make a native window
 //! and put a WebView in it. Everything else in the crate is platform-neutral.
 //!
+//! The seam: a platform never calls the UI thread's logic by path. It is handed
+//! [`UiHooks`] when its UI thread starts (`ui::process` and `ui::event` from the runtime;
+//! other hooks in tests) and calls them from its event loop, on that thread. So a platform's
+//! thread, wake and window code runs without the WebView engine behind it (the Windows suite
+//! does, under Wine).
+//!
 //! Each platform module provides the same items:
-//! - `start_ui_thread(on_start)`: own mode, a dedicated UI thread with its own event loop;
-//!   `on_start(ThreadKey)` runs on it before any command, then this returns.
-//! - `start_hosted(on_start)`: hosted mode, the calling thread (the host's main thread,
-//!   whose running event loop services our windows) becomes the UI thread.
-//! - `wake()`: any thread; makes the UI thread call `crate::ui::process()` soon, from its
-//!   event loop (never on the caller's thread, never lost while the loop runs).
+//! - `start_ui_thread(hooks, on_start)`: own mode, a dedicated UI thread with its own event
+//!   loop; `on_start(ThreadKey)` runs on it before any command, then this returns.
+//! - `start_hosted(hooks, on_start)`: hosted mode, the calling thread (the host's main
+//!   thread, whose running event loop services our windows) becomes the UI thread.
+//! - `wake()`: any thread; makes the UI thread call its `process` hook soon, from its event
+//!   loop (never on the caller's thread, never lost while the loop runs).
 //! - `web_context()`: the browser-data context WebViews are built with, when the platform
 //!   needs one set (Windows); `None` elsewhere.
 //! - `NativeWindow`, `create_window`, `build_webview`, `destroy`, `reparent`, and
-//!   `NativeWindow::{set_title, set_visible, is_embedded}`: UI thread only.
+//!   `NativeWindow::{set_title, set_visible, set_bounds, is_embedded}`: UI thread only.
 //!
 //! - Linux: GTK. The UI thread initialises GTK, acquires GLib's default main context and
 //!   iterates it forever; a wake is a GLib idle source on that context (thread-safe, and
 //!   unlike `MainContext::invoke` it never runs the closure on the caller's thread).
 //! - Windows: Win32 + WebView2. The UI thread joins a single-threaded COM apartment and
 //!   pumps its messages; a wake is a message posted to a message-only window of that thread.
+//!   Win32 (`windows/thread.rs`, `windows/window.rs`) and WebView2 (`windows/webview2.rs`)
+//!   are apart; the first runs under Wine in `make test-windows`.
 //! - macOS: AppKit + WKWebView, on the main thread only (hosted); a wake is a block on the
 //!   main dispatch queue.
 //!
-//! Windows and macOS code is type-checked here (scripts/check-cross.sh) but only Linux runs.
+//! Linux runs here; Windows' Win32 part runs under Wine; macOS is type-checked only
+//! (scripts/check-cross.sh).
+
+mod hooks;
+pub(crate) use hooks::UiHooks;
 
 #[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
 mod shared;

@@ -32,12 +32,12 @@ pub(crate) fn scheme_context(webview: &wry::WebView) -> Option<SchemeContext> {
     webview.webview().context()
 }
 
-/// Registers `scheme` on `context`: its requests reach `crate::ui` as
+/// Registers `scheme` on `context`: its requests reach the UI thread's `event` hook as
 /// `UiEvent::SchemeRequest`. Pages of the scheme are secure contexts and may use CORS
 /// (module scripts, workers and `fetch` need it).
 pub(crate) fn register_scheme(context: &SchemeContext, scheme: &str) {
     context.register_uri_scheme(scheme, |request| {
-        crate::ui::event(crate::ui::UiEvent::SchemeRequest {
+        super::hooks::event(crate::ui::UiEvent::SchemeRequest {
             request: request.clone(),
         });
     });

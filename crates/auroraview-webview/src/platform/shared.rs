@@ -3,7 +3,6 @@
 //! the platforms call in: `ui::process` and `ui::event`.)
 
 use crate::error::StartError;
-use crate::spec::WebViewSpec;
 
 /// Spawns the own-mode UI thread `auroraview-ui`: `enter` prepares it (a failure is reported
 /// to the caller and ends the thread) and returns what the thread holds while it runs (say,
@@ -49,8 +48,10 @@ pub(super) fn build_failed(err: wry::Error) -> StartError {
     StartError(format!("cannot create the WebView: {err}"))
 }
 
-/// Where an embedded WebView starts: the spec's size at the parent's origin.
-pub(super) fn child_bounds(spec: &WebViewSpec) -> wry::Rect {
+/// Where an embedded WebView starts: the spec's size at the parent's origin. (Windows
+/// places its own child window instead.)
+#[cfg(not(target_os = "windows"))]
+pub(super) fn child_bounds(spec: &crate::spec::WebViewSpec) -> wry::Rect {
     wry::Rect {
         position: wry::dpi::LogicalPosition::new(0, 0).into(),
         size: wry::dpi::LogicalSize::new(spec.width, spec.height).into(),

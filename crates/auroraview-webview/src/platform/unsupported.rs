@@ -1,11 +1,13 @@
 //! Platforms without a WebView backend in auroraview (neither Linux, Windows nor macOS).
 //! Everything compiles; starting the runtime reports clearly that it is unavailable.
 
+use super::hooks::UiHooks;
 use crate::error::StartError;
 use crate::spec::WebViewSpec;
 use auroraview_core::ThreadKey;
 
 pub(crate) fn start_ui_thread(
+    _ui: UiHooks,
     _on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
     Err(StartError(format!(
@@ -14,8 +16,11 @@ pub(crate) fn start_ui_thread(
     )))
 }
 
-pub(crate) fn start_hosted(_on_start: impl FnOnce(ThreadKey)) -> Result<(), StartError> {
-    start_ui_thread(|_| {})
+pub(crate) fn start_hosted(
+    ui: UiHooks,
+    _on_start: impl FnOnce(ThreadKey),
+) -> Result<(), StartError> {
+    start_ui_thread(ui, |_| {})
 }
 
 pub(crate) fn wake() {}
@@ -63,7 +68,11 @@ pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow) {
     drop(webview);
 }
 
-pub(crate) fn reparent(_webview: &wry::WebView, _parent: Option<u64>) -> Result<(), String> {
+pub(crate) fn reparent(
+    _webview: &wry::WebView,
+    _window: &NativeWindow,
+    _parent: Option<u64>,
+) -> Result<(), String> {
     Err("reparenting is not implemented on this platform".into())
 }
 
@@ -73,5 +82,8 @@ impl NativeWindow {
     }
 
     pub(crate) fn set_title(&self, _title: &str) {}
+    pub(crate) fn set_bounds(&self, webview: &wry::WebView, bounds: wry::Rect) -> wry::Result<()> {
+        webview.set_bounds(bounds)
+    }
     pub(crate) fn set_visible(&self, _webview: &wry::WebView, _visible: bool) {}
 }

@@ -280,14 +280,14 @@ impl UiState {
             }
             UiCommand::SetBounds { view, bounds } => {
                 if let Some(v) = self.embedded(view, "set_bounds") {
-                    if let Err(err) = v.webview.set_bounds(bounds) {
+                    if let Err(err) = v.window.set_bounds(&v.webview, bounds) {
                         log::warn!("auroraview: set_bounds on WebView {view} failed: {err}");
                     }
                 }
             }
             UiCommand::Reparent { view, parent } => {
                 if let Some(v) = self.embedded(view, "reparent") {
-                    if let Err(err) = platform::reparent(&v.webview, parent) {
+                    if let Err(err) = platform::reparent(&v.webview, &v.window, parent) {
                         log::error!("auroraview: reparenting WebView {view} failed: {err}");
                     }
                 }

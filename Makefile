@@ -5,6 +5,7 @@
 #   make lint       rustfmt, clippy, ruff check, ruff format --check
 #   make check-cross clippy for Windows and macOS (their platform code only compiles here)
 #   make test-rust  Rust tests (nextest if present) plus the loom model tests
+#   make test-windows the Rust tests built for Windows and run under Wine (headless)
 #   make test-js    js/ (@auroraview/bridge): build and unit tests (node's test runner)
 #   make vite-panel build examples/vite-panel (TypeScript + Vite) into its dist/
 #   make test-py    pytest under a virtual X display (Qt offscreen by default); loads the
@@ -28,7 +29,8 @@ WITH_DISPLAY := bash scripts/with-display.sh
 # rustup's default install location, in case the calling shell lacks it.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build lint check-cross test-rust test-js vite-panel test-py wheel test-matrix fuzz soak test demo bench
+.PHONY: setup build lint check-cross test-rust test-windows test-js vite-panel test-py wheel \
+	test-matrix fuzz soak test demo bench
 
 setup:
 	bash scripts/setup.sh
@@ -54,6 +56,11 @@ test-rust: setup
 		cargo test --workspace; \
 	fi
 	RUSTFLAGS="--cfg loom" cargo test -p auroraview-core --release --test loom --target-dir target/loom
+
+# The Windows platform layer and the core, cross-built (Debian's Rust, mingw-w64) and run
+# under Wine 8 in an Xvfb; installs wine64/mingw when missing. See scripts/test-windows.sh.
+test-windows:
+	bash scripts/test-windows.sh
 
 test-js: setup
 	bash scripts/js.sh bridge
@@ -94,7 +101,7 @@ soak: build
 		$(WITH_DISPLAY) $(PY) -m pytest -q -s tests/adversarial/test_soak.py; \
 	done
 
-test: setup build lint check-cross test-rust fuzz test-js vite-panel test-py test-matrix
+test: setup build lint check-cross test-rust test-windows fuzz test-js vite-panel test-py test-matrix
 
 demo: build
 	$(WITH_DISPLAY) $(PY) -m auroraview.demo

@@ -209,8 +209,9 @@ fn the_host_destroys_its_window_with_commands_pending() {
     assert!(is_window(main) && first_child(main) == 0);
 }
 
-/// The host's main thread is busy (a 2 s computation, not pumping messages) while we
-/// embed, place, hide, show, reparent and destroy our window in its windows. Under Wine,
+/// The host's main thread is busy (a long computation, not pumping messages: up to 10 s,
+/// ended as soon as our side is done) while we embed, place, hide, show, reparent and
+/// destroy our window in its windows. Under Wine,
 /// letting Win32 repaint the host's window from our thread (moving, hiding, reparenting or
 /// destroying a shown child without `SWP_NOREDRAW`) waited for the host: each step here
 /// must return while the host still sleeps, and leave what it uncovered for the host to
@@ -227,7 +228,8 @@ fn a_busy_host_thread_never_blocks_the_ui_thread() {
     host.paint(second);
     assert_eq!(update_rect(first), None);
     let ui = TestUi::start();
-    let awake = host.busy(Duration::from_secs(2), || {});
+    let busy = host.busy(Duration::from_secs(10), || {});
+    let awake = busy.awake.clone();
     // Each step records whether the host had woken up by the time it returned.
     let (steps, child, uncovered) = ui.call({
         let awake = awake.clone();
@@ -255,6 +257,7 @@ fn a_busy_host_thread_never_blocks_the_ui_thread() {
             (steps, child, uncovered)
         }
     });
+    drop(busy); // the host goes back to its loop
     let blocked: Vec<_> = steps.iter().filter(|s| s.1).map(|s| s.0).collect();
     assert!(
         blocked.is_empty(),
@@ -288,9 +291,9 @@ fn a_message_sent_to_a_busy_host_window_waits_for_the_host() {
     let host = HostThread::start();
     let window = host.create_panel(host.create_window(400, 300), (0, 0, 320, 240));
     let ui = TestUi::start();
-    let awake = host.busy(Duration::from_secs(2), || {});
+    let busy = host.busy(Duration::from_secs(2), || {});
     let woke_first = ui.call({
-        let awake = awake.clone();
+        let awake = busy.awake.clone();
         move || {
             // SAFETY: a live window; WM_NULL does nothing.
             unsafe {
@@ -322,12 +325,12 @@ fn a_host_erase_pending_makes_wine_wait_for_the_host() {
     host.paint(parent);
     let ui = TestUi::start();
     let window = ui.call(move || create_embedded(parent as u64, (0, 0, 300, 200), true).unwrap());
-    let awake = host.busy(Duration::from_secs(2), move || {
+    let busy = host.busy(Duration::from_secs(2), move || {
         // SAFETY: the host's own window, on its thread.
         let _ = unsafe { InvalidateRect(Some(super::harness::hwnd(parent)), None, true) };
     });
     let waited = ui.call({
-        let awake = awake.clone();
+        let awake = busy.awake.clone();
         move || {
             window.show(false).unwrap();
             let waited = awake.load(Ordering::Acquire);

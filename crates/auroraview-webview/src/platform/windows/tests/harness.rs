@@ -403,21 +403,19 @@ impl HostThread {
         })
     }
 
-    /// Makes the host's thread busy for `time` (not pumping messages), right after `first`
-    /// runs on it; returns once it is busy. The flag turns true when it is done.
-    pub(super) fn busy(
-        &self,
-        time: Duration,
-        first: impl FnOnce() + Send + 'static,
-    ) -> Arc<AtomicBool> {
+    /// Makes the host's thread busy (not pumping messages) for at most `time`, right after
+    /// `first` runs on it; returns once it is busy. It stays busy until `time` has passed or
+    /// the returned [`Busy`] is dropped or released, whichever comes first.
+    pub(super) fn busy(&self, time: Duration, first: impl FnOnce() + Send + 'static) -> Busy {
         let asleep = Arc::new(AtomicBool::new(false));
         let awake = Arc::new(AtomicBool::new(false));
+        let (release, released) = bounded::<()>(1);
         self.post({
             let (asleep, awake) = (asleep.clone(), awake.clone());
             move || {
                 first();
                 asleep.store(true, Ordering::Release);
-                std::thread::sleep(time);
+                let _ = released.recv_timeout(time);
                 awake.store(true, Ordering::Release);
             }
         });
@@ -426,7 +424,10 @@ impl HostThread {
             assert!(Instant::now() < deadline, "the host thread never went busy");
             std::thread::sleep(Duration::from_millis(1));
         }
-        awake
+        Busy {
+            awake,
+            _release: release,
+        }
     }
 
     /// Has the host paint window `raw` now (its update region becomes empty).
@@ -448,6 +449,13 @@ impl Drop for HostThread {
             }
         }
     }
+}
+
+/// A host thread's busy spell ([`HostThread::busy`]); dropping it ends the spell.
+pub(super) struct Busy {
+    /// True once the host thread pumps again.
+    pub(super) awake: Arc<AtomicBool>,
+    _release: Sender<()>,
 }
 
 /// Win32's view of a window, read from the test thread.

@@ -112,3 +112,4 @@ bench: build
 		$(VENV)/bin/pip install -q "PySide6-Addons==$$($(PY) -c 'import PySide6; print(PySide6.__version__)')"
 	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py
 	$(WITH_DISPLAY) $(PY) benches/bench_webview.py
+	$(WITH_DISPLAY) $(PY) benches/bench_hosted_flood.py

@@ -164,6 +164,10 @@ class WebViewProxy:
     def reparent(self, parent: Optional[int] = None) -> None:
         """Move an embedded WebView under native window ``parent``, or park it (None)."""
     def close(self) -> None: ...
+    def route_calls_to(self, dispatcher: Optional[Dispatcher] = None) -> None:
+        """Post the page's calls straight to ``dispatcher``'s owner thread, answered there
+        by the sink's ``_answer_on_main(call)`` (no Python on the handler thread); None:
+        through the sink's ``_on_call`` again."""
     def on_closed(self, callback: Callable[[], object]) -> None:
         """``callback()`` once, on the completion thread, as soon as the WebView has closed
         (at once if it has), without waiting for its handlers."""

@@ -38,17 +38,25 @@ from .utils.thread_dispatcher.registry import runs_inline_now
 logger = logging.getLogger("auroraview.webview")
 
 
+def _unwrapped(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """The function a ``@dcc_thread_safe(_async)`` handler wraps (a method keeps its
+    ``self``); any other handler as it is."""
+    if not getattr(handler, MARKER, False):
+        return handler
+    inner = getattr(handler, "__wrapped__", handler)
+    owner = getattr(handler, "__self__", None)
+    if inspect.ismethod(handler) and not inspect.ismethod(inner) and owner is not None:
+        inner = types.MethodType(inner, owner)  # a decorated method keeps its self
+    return inner
+
+
 def route(handler: Callable[..., Any], dcc_mode: bool) -> tuple[Callable[..., Any], bool]:
     """The callable to run, and whether it must run on the host's main thread (never with
     ``AURORAVIEW_DISPATCHER=fallback``, AuroraView's inline mode: it runs where it is)."""
     if getattr(handler, MARKER, False):
         # @dcc_thread_safe(_async): run the undecorated function on the main thread
         # ourselves, asynchronously, instead of blocking the handler thread in its wrapper.
-        inner = getattr(handler, "__wrapped__", handler)
-        owner = getattr(handler, "__self__", None)
-        if inspect.ismethod(handler) and not inspect.ismethod(inner) and owner is not None:
-            inner = types.MethodType(inner, owner)  # a decorated method keeps its self
-        handler, dcc_mode = inner, True
+        handler, dcc_mode = _unwrapped(handler), True
     if dcc_mode:
         get_dispatcher()  # (re)selects the host, which decides whether dispatch is inline
         dcc_mode = not runs_inline_now()
@@ -92,6 +100,8 @@ class Router:
         self.tasks: set[concurrent.futures.Future] = set()
         self._tasks_lock = threading.Lock()
         self.closed = threading.Event()
+        #: The WebView's ``_core.WebViewProxy``, once it exists.
+        self.core: Optional[_core.WebViewProxy] = None
         #: The handler running on the handler thread now, if any (for diagnostics).
         self.running: Optional[str] = None
         #: Run first when the WebView closes, by auroraview itself (never user code).
@@ -106,18 +116,46 @@ class Router:
             return self.bindings.get(call.name)
         return self.handlers.get(call.name) or self.bindings.get(call.name)
 
+    def _no_handler(self, call: _core.PageCall) -> None:
+        if call.bound:
+            namespace, _, method = call.name.partition(".")
+            reject(
+                call,
+                "LookupError",
+                f"no method {method!r} is bound in namespace {namespace!r} (bind_api)",
+            )
+        else:
+            reject(call, "LookupError", f"no handler named {call.name!r}")
+
+    def route_direct(self) -> None:
+        """``dcc_mode``: have Rust post this WebView's page calls straight to the main
+        thread's dispatcher (``_answer_on_main`` answers them there), so no Python runs on
+        the handler thread for them; not in AuroraView's inline fallback mode."""
+        if self.core is None or not self.dcc_mode:
+            return
+        try:
+            dispatcher = get_dispatcher()
+            self.core.route_calls_to(None if runs_inline_now() else dispatcher)
+        except BaseException:
+            logger.debug("auroraview: page calls keep the Python route", exc_info=True)
+
+    def _answer_on_main(self, call: _core.PageCall) -> None:
+        """A call Rust posted to the main thread (``route_direct``)."""
+        handler = self._lookup(call)
+        if handler is None:
+            self._no_handler(call)
+            return
+        target = _unwrapped(handler)
+        self.running = call.name
+        try:
+            self._answer(call, target)
+        finally:
+            self.running = None
+
     def _on_call(self, call: _core.PageCall) -> None:
         handler = self._lookup(call)
         if handler is None:
-            if call.bound:
-                namespace, _, method = call.name.partition(".")
-                reject(
-                    call,
-                    "LookupError",
-                    f"no method {method!r} is bound in namespace {namespace!r} (bind_api)",
-                )
-            else:
-                reject(call, "LookupError", f"no handler named {call.name!r}")
+            self._no_handler(call)
             return
         target, on_main = route(handler, self.dcc_mode)
         if not on_main:
@@ -134,6 +172,7 @@ class Router:
             )
         except BaseException as exc:  # no dispatcher (shut down, no host): the page hears
             reject_with(call, exc)
+        self.route_direct()  # (a new dispatcher since the last call: route the next ones)
 
     def _arguments(
         self, call: _core.PageCall, handler: Callable[..., Any], data: Any

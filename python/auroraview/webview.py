@@ -215,6 +215,8 @@ class WebView:
         else:
             self._core = self._create(spec, create_timeout)
         view_id = self._core.id
+        self._router.core = self._core
+        self._router.route_direct()
         _OPEN[view_id] = (self._core, self._router)
         self._router.internal_on_closed.append(self._stop_serving)
         self._router.internal_on_closed.append(lambda: _OPEN.pop(view_id, None))

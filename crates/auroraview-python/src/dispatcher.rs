@@ -101,6 +101,11 @@ fn seconds(value: f64, what: &str) -> PyResult<Duration> {
 }
 
 impl PyDispatcher {
+    /// The Rust dispatcher (for bindings that route work to it without Python).
+    pub(crate) fn core(&self) -> &Dispatcher {
+        &self.inner
+    }
+
     fn error(&self, py: Python<'_>, err: &DispatchError) -> PyErr {
         let hint = self
             .idle_hint

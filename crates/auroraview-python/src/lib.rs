@@ -8,6 +8,7 @@
 mod dispatcher;
 mod errors;
 mod log_bridge;
+mod main_route;
 mod webview;
 
 use pyo3::prelude::*;

@@ -7,7 +7,9 @@
 //! callbacks run on the completion thread as `callback(value_json, error)`. Every wait
 //! releases the GIL.
 
+use crate::dispatcher::PyDispatcher;
 use crate::errors::log_exception;
+use crate::main_route::MainRoute;
 use auroraview_webview::{
     canonical_root, check_scheme, EvalError, IpcSink, Mode, PageCall, ProtocolRequest,
     ProtocolResponder, ProtocolResponse, Responder, ResponseBody, Runtime, SendError, StartError,
@@ -92,11 +94,16 @@ fn millis(ms: f64, what: &str) -> PyResult<Duration> {
 
 /// Relays the page's traffic to the Python sink object.
 struct PySink {
-    sink: Py<PyAny>,
+    sink: Arc<Py<PyAny>>,
+    /// Set for `dcc_mode` WebViews: their calls go to the main thread without Python here.
+    main: Arc<MainRoute>,
 }
 
 impl IpcSink for PySink {
     fn on_call(&self, _proxy: &WebViewProxy, call: PageCall) {
+        let Err(call) = self.main.post(&self.sink, call) else {
+            return;
+        };
         // Without Python (the interpreter is finalizing) the call is dropped here, which
         // rejects it: the page still hears.
         Python::try_attach(|py| {
@@ -260,7 +267,11 @@ pub(crate) fn create_webview(
 ) -> PyResult<PyWebViewProxy> {
     let spec = spec_from_dict(spec)?;
     let timeout = millis(timeout * 1000.0, "timeout")?;
-    let sink: Arc<dyn IpcSink> = Arc::new(PySink { sink });
+    let main = Arc::new(MainRoute::default());
+    let sink: Arc<dyn IpcSink> = Arc::new(PySink {
+        sink: Arc::new(sink),
+        main: main.clone(),
+    });
     let Some(rt) = Runtime::current() else {
         return Err(start_error(
             py,
@@ -273,7 +284,7 @@ pub(crate) fn create_webview(
         py.detach(|| rt.create(spec, sink, timeout))
     };
     created
-        .map(|inner| PyWebViewProxy { inner })
+        .map(|inner| PyWebViewProxy { inner, main })
         .map_err(|e| start_error(py, &e))
 }
 
@@ -281,6 +292,7 @@ pub(crate) fn create_webview(
 #[pyclass(frozen, module = "auroraview._core", name = "WebViewProxy")]
 pub(crate) struct PyWebViewProxy {
     inner: WebViewProxy,
+    main: Arc<MainRoute>,
 }
 
 #[pymethods]
@@ -380,6 +392,14 @@ impl PyWebViewProxy {
         self.inner.close();
     }
 
+    /// Sends this WebView's page calls straight to `dispatcher`'s owner thread, to be
+    /// answered by the sink's `_answer_on_main(call)` there (no Python on the handler
+    /// thread); None routes them through the sink's `_on_call` again.
+    #[pyo3(signature = (dispatcher=None))]
+    fn route_calls_to(&self, dispatcher: Option<PyRef<'_, PyDispatcher>>) {
+        self.main.set(dispatcher.map(|d| d.core().clone()));
+    }
+
     /// Calls `callback()` once, on the completion thread, as soon as the WebView has closed
     /// (at once if it has), without waiting for its handlers. Exceptions are logged.
     fn on_closed(&self, callback: Py<PyAny>) {
@@ -416,7 +436,7 @@ impl PyWebViewProxy {
 }
 
 /// `str(err)`, or its type name when even that fails (an exception whose `__str__` raises).
-fn describe_error(py: Python<'_>, err: &PyErr) -> String {
+pub(crate) fn describe_error(py: Python<'_>, err: &PyErr) -> String {
     let value = err.value(py);
     let type_name = value
         .get_type()
@@ -442,7 +462,7 @@ pub(crate) struct PyPageCall {
 }
 
 impl PyPageCall {
-    fn new(call: PageCall) -> Self {
+    pub(crate) fn new(call: PageCall) -> Self {
         PyPageCall {
             name: call.name,
             data: call.data,
@@ -453,7 +473,10 @@ impl PyPageCall {
     }
 
     /// Settles the call unless it was settled already; true if this settled it.
-    fn settle(&self, outcome: Result<String, (String, String)>) -> Result<bool, SendError> {
+    pub(crate) fn settle(
+        &self,
+        outcome: Result<String, (String, String)>,
+    ) -> Result<bool, SendError> {
         let taken = self
             .responder
             .lock()

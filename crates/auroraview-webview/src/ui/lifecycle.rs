@@ -110,6 +110,7 @@ impl UiState {
                         held_bytes: 0,
                         batch: Vec::new(),
                         in_flight: HashSet::new(),
+                        backlog: Default::default(),
                         inbound,
                         warned_origin: false,
                         noise: NoiseLimit::default(),
@@ -215,6 +216,8 @@ impl UiState {
         v.page += 1;
         v.ready = false;
         v.gone = None;
+        // What the old page said and was not handed on yet has no page to answer.
+        v.backlog.clear();
         // Call results and channel messages belong to the old page's calls.
         let old_call = |op: &PageOp| matches!(op, PageOp::Resolve { .. } | PageOp::Message { .. });
         v.held.retain(|op| !old_call(op));
@@ -242,6 +245,7 @@ impl UiState {
         );
         v.page += 1;
         v.ready = false;
+        v.backlog.clear();
         let mut ended: Vec<PageOp> = std::mem::take(&mut v.held);
         ended.append(&mut v.batch);
         v.held_bytes = 0;

@@ -32,7 +32,7 @@ use view::{fail_evals, same_document, View};
 /// Commands applied between two looks at the clock.
 const PASS_SLICE: usize = 512;
 /// How long one pass may apply commands before it yields the thread back to the event loop.
-const PASS_BUDGET: Duration = Duration::from_millis(4);
+const PASS_BUDGET: Duration = Duration::from_millis(2);
 
 /// Something a WebView callback reported.
 pub(crate) enum UiEvent {
@@ -219,6 +219,7 @@ impl UiState {
             }
         }
         self.commands = commands;
+        self.drain_backlogs(Instant::now());
         self.flush_all();
         self.drain_deferred();
     }

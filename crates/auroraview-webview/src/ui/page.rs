@@ -13,13 +13,14 @@ use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
 use crate::runtime::RuntimeInner;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
+use auroraview_core::command_queue::Wake;
 use auroraview_core::ipc::{parse_post, Inbound, ParseError};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 impl UiState {
     /// A post from the page of WebView `view`.
     pub(super) fn ipc(&mut self, view: u64, body: &str) {
-        let rt = self.rt.clone();
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
@@ -50,14 +51,50 @@ impl UiState {
             }
             return;
         }
-        for msg in post.messages {
+        v.backlog.extend(post.messages);
+        self.drain_backlog(view, Instant::now());
+    }
+
+    /// Hands on the page messages of WebView `view` that wait, for at most
+    /// [`BACKLOG_BUDGET`] from `start`; if some remain, asks for another pass, which goes on
+    /// (a page posting 5,000 calls in one task must not hold a host's main thread at once).
+    pub(super) fn drain_backlog(&mut self, view: u64, start: Instant) {
+        let rt = self.rt.clone();
+        let Some(v) = self.views.get_mut(&view) else {
+            return;
+        };
+        let mut handled = 0u32;
+        while let Some(msg) = v.backlog.pop_front() {
             match msg {
                 Ok(msg) => inbound(&rt, v, view, msg, &mut self.script),
                 Err(err) => page_warning(v, view, || format!("ignored a message: {err}")),
             }
+            handled += 1;
+            if handled % 64 == 0 && start.elapsed() >= BACKLOG_BUDGET && !v.backlog.is_empty() {
+                if rt.queue.rearm() == Wake::Needed {
+                    crate::platform::wake();
+                }
+                return;
+            }
+        }
+    }
+
+    /// Every WebView's waiting page messages, within the budget (from a pass).
+    pub(super) fn drain_backlogs(&mut self, start: Instant) {
+        let waiting: Vec<u64> = self
+            .views
+            .iter()
+            .filter(|(_, v)| !v.backlog.is_empty())
+            .map(|(id, _)| *id)
+            .collect();
+        for view in waiting {
+            self.drain_backlog(view, start);
         }
     }
 }
+
+/// How long one pass (or one post's arrival) may spend handing page messages on.
+const BACKLOG_BUDGET: Duration = Duration::from_millis(1);
 
 fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script: &mut String) {
     match msg {

@@ -42,6 +42,11 @@ pub(super) struct View {
     pub(super) held_bytes: usize,
     /// Ops gathered during this pass, rendered at its end.
     pub(super) batch: Vec<PageOp>,
+    /// Page messages received and authenticated but not handed on yet: a large post is
+    /// handled in slices (`page.rs`), so one post cannot hold the UI thread for long.
+    pub(super) backlog: std::collections::VecDeque<
+        Result<auroraview_core::ipc::Inbound, auroraview_core::ipc::ParseError>,
+    >,
     /// Evaluations sent to the current page and not answered yet.
     pub(super) in_flight: HashSet<u64>,
     pub(super) inbound: Inbox,

@@ -26,6 +26,11 @@ from .base import HostAdapter, logger
 
 _pump_classes: dict[str, type] = {}
 
+#: Seconds one pump may run tasks in a Qt host before it yields to Qt's loop (2 ms: a flood
+#: of main-thread work then stalls a 1 ms Qt timer about as long as Qt's own queued signals
+#: do, see benches/bench_hosted_flood.py).
+QT_PUMP_BUDGET = 0.002
+
 
 def _pump_class(core: ModuleType) -> type:
     cls = _pump_classes.get(core.__name__)
@@ -89,6 +94,9 @@ class QtAdapter(HostAdapter):
         super().install(dispatcher)
         if qt_runs_on_glib() and dispatcher.use_main_loop_waker():
             logger.debug("auroraview: Qt runs on GLib; main-thread wakes are GLib idle sources")
+        # A Qt host's loop delivers its own queued events a few at a time between its
+        # timers and input: a pump of ours holds it at most as long.
+        dispatcher.budget = QT_PUMP_BUDGET
 
     def uninstall(self) -> None:
         super().uninstall()

@@ -1,6 +1,6 @@
 """Which WebView runtime mode this process uses, and starting it.
 
-Two modes (see THREAD-MODEL.md): "own", a dedicated UI thread running its own event loop,
+Two modes (see docs/thread-model.md): "own", a dedicated UI thread running its own event loop,
 and "hosted", the host's main thread, whose running event loop already services WebViews
 (Qt runs its loop on GLib's default main context on Linux, and that context can have only
 one owner thread per process; on Windows Qt's loop dispatches our windows' messages; on

@@ -3,7 +3,7 @@
 //! One UI thread per process owns every WebView (wry: WebKitGTK on Linux); any thread drives
 //! a WebView through a [`WebViewProxy`]; the page talks back through the JS bridge
 //! (`bridge.js`: `window.auroraview.call/on/off/once/emit/whenReady`). The thread roles and
-//! the crossings are those of the project's THREAD-MODEL: the UI thread never runs handlers
+//! the crossings are those of the thread model (docs/thread-model.md): the UI thread never runs handlers
 //! and never waits; handlers run on a per-WebView handler thread ([`IpcSink`]); evaluation
 //! results complete on the completion thread; every wait is bounded.
 //!

@@ -130,7 +130,9 @@ impl wry::raw_window_handle::HasWindowHandle for XlibParent {
     ) -> Result<wry::raw_window_handle::WindowHandle<'_>, wry::raw_window_handle::HandleError> {
         let raw = wry::raw_window_handle::XlibWindowHandle::new(self.0 as std::ffi::c_ulong);
         // SAFETY: the id names a live X window of the host for as long as the WebView lives;
-        // the host closes the WebView before it destroys that window (see drop_guarded).
+        // the host closes or parks the WebView before it destroys that window (auroraview.qt's
+        // surface guard), and X errors about windows it destroyed anyway are filtered
+        // (x11_errors.rs).
         Ok(unsafe {
             wry::raw_window_handle::WindowHandle::borrow_raw(
                 wry::raw_window_handle::RawWindowHandle::Xlib(raw),

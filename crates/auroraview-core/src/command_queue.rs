@@ -3,9 +3,10 @@
 //!
 //! Producers on any thread `push`; the first push after the consumer last drained returns
 //! `Wake::Needed`, and only that producer wakes the consumer (one wake per burst). The
-//! consumer clears the wake flag *before* it drains, with a read-modify-write, so a push that
-//! lands after the drain started always requests a new wake (the same protocol as the
-//! dispatcher's; see `dispatcher.rs`).
+//! consumer clears the wake flag *before* it drains, so a push that lands after the drain
+//! started always requests a new wake: the protocol of [`WakeFlag`], which the dispatcher
+//! uses too. Under loom the lock-free lanes are mutexed deques (crossbeam checks its queue;
+//! loom checks our protocol, `tests/loom.rs`).
 //!
 //! Bound: at most `capacity` commands wait at once. A push beyond it fails with
 //! [`PushError::Full`] and hands the command back: the sender hears, nothing is dropped
@@ -15,14 +16,37 @@
 //! the rare commands that must not wait behind a flood (creating a WebView while a million
 //! emits are queued). They share the wake protocol.
 
-use crossbeam_queue::SegQueue;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::sync::{AtomicUsize, Ordering};
+pub use crate::wake::Wake;
+use crate::wake::WakeFlag;
 
-/// Whether the producer must wake the consumer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wake {
-    Needed,
-    AlreadyPending,
+/// A FIFO lane: crossbeam's lock-free queue, or under loom a mutexed deque.
+#[cfg(not(loom))]
+struct Lane<C>(crossbeam_queue::SegQueue<C>);
+#[cfg(loom)]
+struct Lane<C>(crate::sync::Mutex<std::collections::VecDeque<C>>);
+
+impl<C> Lane<C> {
+    fn new() -> Self {
+        #[cfg(not(loom))]
+        return Lane(crossbeam_queue::SegQueue::new());
+        #[cfg(loom)]
+        return Lane(crate::sync::Mutex::new(std::collections::VecDeque::new()));
+    }
+
+    fn push(&self, item: C) {
+        #[cfg(not(loom))]
+        self.0.push(item);
+        #[cfg(loom)]
+        crate::sync::lock(&self.0).push_back(item);
+    }
+
+    fn pop(&self) -> Option<C> {
+        #[cfg(not(loom))]
+        return self.0.pop();
+        #[cfg(loom)]
+        return crate::sync::lock(&self.0).pop_front();
+    }
 }
 
 /// A push that did not enqueue; the command is handed back.
@@ -34,21 +58,21 @@ pub enum PushError<C> {
 
 /// Bounded MPSC command queue with one wake per burst.
 pub struct CommandQueue<C> {
-    items: SegQueue<C>,
-    priority: SegQueue<C>,
+    items: Lane<C>,
+    priority: Lane<C>,
     len: AtomicUsize,
     capacity: usize,
-    wake_pending: AtomicBool,
+    wake: WakeFlag,
 }
 
 impl<C> CommandQueue<C> {
     pub fn new(capacity: usize) -> Self {
         CommandQueue {
-            items: SegQueue::new(),
-            priority: SegQueue::new(),
+            items: Lane::new(),
+            priority: Lane::new(),
             len: AtomicUsize::new(0),
             capacity,
-            wake_pending: AtomicBool::new(false),
+            wake: WakeFlag::new(),
         }
     }
 
@@ -72,11 +96,7 @@ impl<C> CommandQueue<C> {
             return Err(PushError::Full(cmd));
         }
         self.items.push(cmd);
-        if self.wake_pending.swap(true, Ordering::AcqRel) {
-            Ok(Wake::AlreadyPending)
-        } else {
-            Ok(Wake::Needed)
-        }
+        Ok(self.wake.request())
     }
 
     /// Enqueues `cmd` even past the bound. For the few control commands (close) that must
@@ -84,11 +104,7 @@ impl<C> CommandQueue<C> {
     pub fn force_push(&self, cmd: C) -> Wake {
         self.len.fetch_add(1, Ordering::AcqRel);
         self.items.push(cmd);
-        if self.wake_pending.swap(true, Ordering::AcqRel) {
-            Wake::AlreadyPending
-        } else {
-            Wake::Needed
-        }
+        self.wake.request()
     }
 
     /// Enqueues `cmd` ahead of the commands waiting in the normal lane (never refused; for
@@ -96,11 +112,7 @@ impl<C> CommandQueue<C> {
     pub fn push_priority(&self, cmd: C) -> Wake {
         self.len.fetch_add(1, Ordering::AcqRel);
         self.priority.push(cmd);
-        if self.wake_pending.swap(true, Ordering::AcqRel) {
-            Wake::AlreadyPending
-        } else {
-            Wake::Needed
-        }
+        self.wake.request()
     }
 
     /// Consumer only: clears the wake flag, then moves every waiting command into `out`.
@@ -111,7 +123,7 @@ impl<C> CommandQueue<C> {
     /// Consumer only: clears the wake flag, then moves at most `max` commands into `out`.
     /// If commands remain, the consumer must call [`CommandQueue::rearm`] before it yields.
     pub fn drain_up_to(&self, out: &mut Vec<C>, max: usize) {
-        self.wake_pending.swap(false, Ordering::AcqRel);
+        self.wake.clear();
         for _ in 0..max {
             let Some(cmd) = self.priority.pop().or_else(|| self.items.pop()) else {
                 break;
@@ -123,15 +135,11 @@ impl<C> CommandQueue<C> {
 
     /// Consumer only: asks for another wake for commands left behind by a partial drain.
     pub fn rearm(&self) -> Wake {
-        if self.wake_pending.swap(true, Ordering::AcqRel) {
-            Wake::AlreadyPending
-        } else {
-            Wake::Needed
-        }
+        self.wake.request()
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::Arc;

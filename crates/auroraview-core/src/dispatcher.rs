@@ -16,11 +16,10 @@
 //! - A `call` made on the owner thread runs inline, so the owner can never deadlock on itself.
 //! - [`Dispatcher::shutdown`] fails every queued job with `Closed` before it returns.
 //!
-//! Wake protocol (checked by the loom tests): `wake_pending` is set by the producer that
-//! must wake the owner (swap false -> true) and cleared by the pump (swap true -> false)
-//! *before* it pops. Both are read-modify-writes on one atomic, so a producer whose swap
-//! finds `true` is ordered before the clear of a pump that is still to come, and that pump
-//! sees its job. No job can sit in the queue with no wake outstanding.
+//! Wake protocol: [`WakeFlag`] (`wake.rs`, checked by the loom tests), shared with the
+//! WebView command queue: the producer that finds no wake outstanding wakes the owner; the
+//! pump clears the flag *before* it pops, so no job can sit in the queue with no wake
+//! outstanding.
 //!
 //! What must not live here: anything that knows a host (Qt, Maya, ...) or Python. Hosts plug
 //! in through the waker and by calling `pump` on their main thread.
@@ -28,12 +27,14 @@
 use crate::error::{panic_message, DispatchError};
 use crate::queue::{Job, JobQueue};
 use crate::slot::{Slot, SlotState};
+use crate::spin::Spinner;
 use crate::sync::{
     current_thread, lock, park_timeout, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, Ordering,
     RwLock, Thread,
 };
 use crate::task::{PostedFn, Task};
 use crate::thread_key::ThreadKey;
+use crate::wake::{Wake, WakeFlag};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
@@ -86,7 +87,7 @@ pub enum RunExit {
 struct Inner {
     owner: ThreadKey,
     queue: JobQueue,
-    wake_pending: AtomicBool,
+    wake: WakeFlag,
     waker: RwLock<Option<Waker>>,
     runner: Mutex<Option<Thread>>,
     running: AtomicBool,
@@ -144,7 +145,7 @@ impl Dispatcher {
             inner: Arc::new(Inner {
                 owner,
                 queue: JobQueue::new(),
-                wake_pending: AtomicBool::new(false),
+                wake: WakeFlag::new(),
                 waker: RwLock::new(None),
                 runner: Mutex::new(None),
                 running: AtomicBool::new(false),
@@ -176,14 +177,12 @@ impl Dispatcher {
     pub fn set_waker(&self, waker: Option<Waker>) {
         let has_waker = waker.is_some();
         *self.inner.waker.write().unwrap_or_else(|p| p.into_inner()) = waker;
-        // A wake may be outstanding for the previous (or no) waker: `wake_pending` can be
+        // A wake may be outstanding for the previous (or no) waker: the wake flag can be
         // left true by a post whose job a pump already ran. Producers would then skip the
         // new waker forever, so re-arm it whenever a wake is pending or jobs are queued.
-        if has_waker
-            && (self.inner.wake_pending.load(Ordering::Acquire) || !self.inner.queue.is_empty())
-        {
+        if has_waker && (self.inner.wake.is_pending() || !self.inner.queue.is_empty()) {
             // The previous waker may have been lost with the old host; wake the new one.
-            self.inner.wake_pending.store(true, Ordering::Release);
+            self.inner.wake.set();
             self.notify();
         }
     }
@@ -291,7 +290,7 @@ impl Dispatcher {
 
     /// Wakes the owner unless a wake is already outstanding.
     fn request_wake(&self) {
-        if !self.inner.wake_pending.swap(true, Ordering::AcqRel) {
+        if self.inner.wake.request() == Wake::Needed {
             self.notify();
         }
     }
@@ -327,8 +326,8 @@ impl Dispatcher {
 
     fn pump_owner(&self, budget: Duration) -> PumpReport {
         let inner = &*self.inner;
-        // Clear before popping: a post that lands after this swap wakes us again.
-        inner.wake_pending.swap(false, Ordering::AcqRel);
+        // Clear before popping: a post that lands after this wakes us again.
+        inner.wake.clear();
         inner.pumps.fetch_add(1, Ordering::AcqRel);
         inner.pump_depth.fetch_add(1, Ordering::AcqRel);
         let start = Instant::now();
@@ -411,9 +410,7 @@ impl Dispatcher {
         let inner = &*self.inner;
         let mut spinner = Spinner::new(self.spin());
         loop {
-            if inner.wake_pending.load(Ordering::Acquire)
-                || inner.stop_requested.load(Ordering::Acquire)
-            {
+            if inner.wake.is_pending() || inner.stop_requested.load(Ordering::Acquire) {
                 return true;
             }
             if !spinner.spin() {
@@ -479,42 +476,6 @@ fn run_job(job: Job) {
 
 fn duration_ns(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// Bounded busy-waiting before a park: pause instructions, a yield every 8 rounds, and a
-/// clock read only then (reading the clock every round cost a quarter of the cycles when both
-/// threads share one CPU; yielding often lets the other thread run there).
-struct Spinner {
-    start: Instant,
-    limit: Duration,
-    rounds: u32,
-}
-
-impl Spinner {
-    fn new(limit: Duration) -> Self {
-        Spinner {
-            start: Instant::now(),
-            limit,
-            rounds: 0,
-        }
-    }
-
-    /// One round of spinning; false once the spin time is used up.
-    fn spin(&mut self) -> bool {
-        if self.limit.is_zero() {
-            return false;
-        }
-        self.rounds = self.rounds.wrapping_add(1);
-        if self.rounds % 8 != 0 {
-            std::hint::spin_loop();
-            return true;
-        }
-        if self.start.elapsed() >= self.limit {
-            return false;
-        }
-        crate::sync::yield_now();
-        true
-    }
 }
 
 /// A `call` job: runs `f` if its caller has not cancelled it and stores the outcome.

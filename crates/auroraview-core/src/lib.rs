@@ -18,9 +18,11 @@ mod error;
 pub mod ipc;
 mod queue;
 mod slot;
+pub mod spin;
 mod sync;
 mod task;
 mod thread_key;
+pub mod wake;
 
 #[cfg(not(loom))]
 pub use dispatcher::WeakDispatcher;

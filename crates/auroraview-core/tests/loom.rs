@@ -297,3 +297,80 @@ fn parked_waiter_woken_when_pump_races_shutdown() {
         assert_eq!(waiter.join().unwrap(), expect);
     });
 }
+
+/// (h) The WebView command queue (the same wake protocol, in `WakeFlag`): producers push,
+/// one of them to the priority lane, and wake the consumer when told to; the consumer
+/// serves one wake at a time, as the UI thread's pass does: it drains a slice of up to two
+/// commands, and re-arms only when the slice was full (its budget ran out), never because
+/// it saw commands left. Whatever the interleaving, once every wake has been served
+/// no command is left: none sat in the queue with no wake outstanding.
+fn command_queue_model(producers: usize, each: usize) {
+    use auroraview_core::command_queue::{CommandQueue, Wake};
+    model(move || {
+        let q = Arc::new(CommandQueue::<usize>::new(16));
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = (0..producers)
+            .map(|p| {
+                let (q, wakes) = (q.clone(), wakes.clone());
+                thread::spawn(move || {
+                    for i in 0..each {
+                        let wake = if p == 0 {
+                            q.push_priority(i)
+                        } else {
+                            q.push(i).unwrap()
+                        };
+                        if wake == Wake::Needed {
+                            wakes.fetch_add(1, SeqCst);
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut received = 0;
+        let mut pass = |q: &CommandQueue<usize>| {
+            let mut out = Vec::new();
+            q.drain_up_to(&mut out, 2);
+            received += out.len();
+            if out.len() == 2 && q.rearm() == Wake::Needed {
+                wakes.fetch_add(1, SeqCst);
+            }
+        };
+        let take = |w: &AtomicUsize| w.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
+        // The consumer runs alongside the producers for a while...
+        for _ in 0..2 {
+            if take(&wakes) {
+                pass(&q);
+            } else {
+                thread::yield_now();
+            }
+        }
+        for h in handles {
+            h.join().unwrap();
+        }
+        // ...then serves the wakes that are still outstanding, and no more.
+        while take(&wakes) {
+            pass(&q);
+        }
+        assert_eq!(
+            received,
+            producers * each,
+            "a command sat in the queue with no wake outstanding"
+        );
+        assert!(q.is_empty());
+    });
+}
+
+#[test]
+fn command_queue_two_producers_one_command_each() {
+    command_queue_model(2, 1);
+}
+
+#[test]
+fn command_queue_one_producer_two_commands() {
+    command_queue_model(1, 2);
+}
+
+#[test]
+fn command_queue_two_producers_two_commands_each() {
+    command_queue_model(2, 2);
+}

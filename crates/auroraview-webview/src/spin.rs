@@ -6,6 +6,7 @@
 //! conversation then never pays a thread wake-up, which costs 25-50 us per hop on a VM whose
 //! idle vCPUs halt; an idle thread spends at most [`SPIN`] of CPU after each message.
 
+use auroraview_core::spin::Spinner;
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -20,25 +21,18 @@ pub(crate) enum Spun<T> {
     Disconnected,
 }
 
-/// Tries `rx` for up to `spin` (stopping early at `deadline`), yielding every 8 rounds.
+/// Tries `rx` for up to `spin` (stopping early at `deadline`), with the shared backoff
+/// ([`auroraview_core::spin::Spinner`]).
 pub(crate) fn spin_recv<T>(rx: &Receiver<T>, spin: Duration, deadline: Option<Instant>) -> Spun<T> {
-    let start = Instant::now();
-    let mut rounds = 0u32;
+    let mut spinner = Spinner::new(spin);
     loop {
         match rx.try_recv() {
             Ok(msg) => return Spun::Got(msg),
             Err(TryRecvError::Disconnected) => return Spun::Disconnected,
             Err(TryRecvError::Empty) => {}
         }
-        rounds = rounds.wrapping_add(1);
-        if rounds % 8 != 0 {
-            std::hint::spin_loop();
-            continue;
-        }
-        let now = Instant::now();
-        if now.duration_since(start) >= spin || deadline.is_some_and(|d| now >= d) {
+        if deadline.is_some_and(|d| Instant::now() >= d) || !spinner.spin() {
             return Spun::Empty;
         }
-        std::thread::yield_now();
     }
 }

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 #: Names the bridge itself defines, or every JavaScript object has: never a namespace.
 RESERVED = frozenset(
-    {"call", "on", "off", "once", "emit", "whenReady", "kwargs", "options", "then"}
+    {"call", "on", "off", "once", "emit", "whenReady", "kwargs", "options", "dialog", "then"}
     | {"constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty"}
     | {"isPrototypeOf", "propertyIsEnumerable", "__proto__", "__defineGetter__"}
     | {"__defineSetter__", "__lookupGetter__", "__lookupSetter__"}

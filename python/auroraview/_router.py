@@ -108,6 +108,11 @@ class Router:
         self.internal_on_closed: list[Callable[[], None]] = []
         #: The user's ``on_closed`` callbacks, run after the internal ones.
         self.on_closed: list[Callable[[], None]] = []
+        #: Window events (``_events.WindowEvents``), once the WebView sets them up.
+        self.window_events: Any = None
+        #: auroraview's own page calls (``auroraview:dialog``): name -> ``f(call)``, which
+        #: settles the call itself; never routed to the main thread.
+        self.internal_calls: dict[str, Callable[[_core.PageCall], None]] = {}
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -139,8 +144,23 @@ class Router:
         except BaseException:
             logger.debug("auroraview: page calls keep the Python route", exc_info=True)
 
+    def _internal(self, call: _core.PageCall) -> bool:
+        """Answers auroraview's own page calls; False for any other call."""
+        internal = (
+            self.internal_calls.get(call.name) if call.name.startswith("auroraview:") else None
+        )
+        if internal is None:
+            return False
+        try:
+            internal(call)
+        except BaseException as exc:
+            reject_with(call, exc)
+        return True
+
     def _answer_on_main(self, call: _core.PageCall) -> None:
         """A call Rust posted to the main thread (``route_direct``)."""
+        if self._internal(call):
+            return
         handler = self._lookup(call)
         if handler is None:
             self._no_handler(call)
@@ -153,6 +173,8 @@ class Router:
             self.running = None
 
     def _on_call(self, call: _core.PageCall) -> None:
+        if self._internal(call):
+            return
         handler = self._lookup(call)
         if handler is None:
             self._no_handler(call)
@@ -279,6 +301,10 @@ class Router:
     # -- events ---------------------------------------------------------------------------
 
     def _on_event(self, name: str, data_json: str) -> None:
+        if name.startswith("auroraview:"):
+            if self.window_events is not None:
+                self.window_events.internal_event(name, data_json)
+            return
         handler = self.handlers.get(name)
         if handler is None:
             logger.debug("auroraview: no handler for page event %r", name)
@@ -345,6 +371,15 @@ class Router:
             )
         except BaseException as exc:
             _protocol.fail(core, exc, what)
+
+    # -- window events --------------------------------------------------------------------
+
+    def _on_window_event(self, kind: str, data_json: str, decision: Any) -> None:
+        if self.window_events is None:
+            if decision is not None:
+                decision.answer(True)
+            return
+        self.window_events.deliver(kind, data_json, decision)
 
     # -- close ----------------------------------------------------------------------------
 

@@ -30,8 +30,10 @@ Hierarchy::
         │                           ``.js_name`` is its type
         ├── EvalTimeoutError        (also a TimeoutError) no result from the page in time
         ├── PageChangedError        the page reloaded/navigated before it answered
-        └── ChannelClosedError      (also a RuntimeError) a Channel was used after its
-                                    call ended
+        ├── ChannelClosedError      (also a RuntimeError) a Channel was used after its
+        │                           call ended
+        └── DialogTimeoutError      (also a TimeoutError) nobody answered a native dialog in
+                                    time (it was dismissed)
 
 An exception raised by *your* function is never wrapped: it re-raises in the caller with its
 own type and traceback.
@@ -49,6 +51,7 @@ __all__ = [
     "AuroraViewError",
     "ChannelClosedError",
     "DeadlockDetectedError",
+    "DialogTimeoutError",
     "DispatchCancelledError",
     "DispatchClosedError",
     "DispatchError",
@@ -171,3 +174,8 @@ class PageChangedError(WebViewError):
 class ChannelClosedError(WebViewError, RuntimeError):
     """A :class:`auroraview.Channel` was used after its call ended (the handler returned or
     raised): nothing may follow a call's result."""
+
+
+class DialogTimeoutError(WebViewError, TimeoutError):
+    """Nobody answered a native dialog (``webview.dialog``) within its timeout; it was
+    dismissed."""

@@ -22,11 +22,14 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, TypeVar, Union
 
-from . import _asyncio, _bindings, _core, _protocol, _runtime
+from . import _asyncio, _bindings, _core, _debugging, _profiles, _protocol, _runtime
 from ._defaults import DEFAULT_EVAL_TIMEOUT_MS, HANDLER_GRACE_SECONDS
 from ._describe import describe
+from ._dialogs import Dialogs, PageDialogs
+from ._events import WindowEventMethods, WindowEvents
 from ._payload import from_json, to_json
 from ._router import Router, run_callback
+from ._window import window_options
 from .errors import DispatchTimeoutError, PayloadError, WebViewStartError, WrongThreadError
 from .utils.thread_dispatcher import (
     current_adapter,
@@ -132,7 +135,7 @@ class _Creation:
             core.close()
 
 
-class WebView:
+class WebView(WindowEventMethods):
     """A WebView window whose page talks to Python.
 
     Args:
@@ -158,6 +161,21 @@ class WebView:
             name pages by their URL). Pages of that origin get the bridge.
         protocols: ``{scheme: handler}`` registered before the first page loads (see
             :meth:`register_protocol`).
+        capture_file_drop: OS file drops go to ``on_file_drop`` callbacks and the page's
+            ``file_drop`` event, with absolute paths (the page gets no HTML5 drop).
+        data_directory: where browser data (localStorage, IndexedDB, cookies) is kept;
+            default: a folder per application under the user's data directory.
+        incognito: keep no browser data at all.
+        frameless, always_on_top, position, min_size, max_size, icon, maximized,
+            transparent: top-level window options (see ``auroraview._window``).
+        new_window: "browser" (a page's new-window request made by a user's click opens in
+            the default browser) or "deny"; ``on_new_window`` callbacks may decide instead.
+        veto_timeout: seconds a navigation or close waits for ``on_navigation`` /
+            ``on_close_requested`` callbacks (and the page) before it goes ahead.
+        remote_debugging_port: serve remote inspection on 127.0.0.1 (see
+            ``auroraview._debugging``; implies ``debug``).
+        forward_console: the page's ``console.*`` messages go to the
+            ``auroraview.console`` logger.
     """
 
     def __init__(
@@ -177,6 +195,21 @@ class WebView:
         mode: Optional[str] = None,
         asset_root: Optional[Union[str, os.PathLike]] = None,
         protocols: Optional[Mapping[str, Callable[..., Any]]] = None,
+        capture_file_drop: bool = False,
+        data_directory: Optional[Union[str, os.PathLike]] = None,
+        incognito: bool = False,
+        frameless: bool = False,
+        always_on_top: bool = False,
+        position: Optional[tuple[int, int]] = None,
+        min_size: Optional[tuple[int, int]] = None,
+        max_size: Optional[tuple[int, int]] = None,
+        icon: Optional[Union[str, os.PathLike]] = None,
+        maximized: bool = False,
+        transparent: bool = False,
+        new_window: str = "browser",
+        veto_timeout: float = 5.0,
+        remote_debugging_port: Optional[int] = None,
+        forward_console: bool = False,
         _naive_delivery: bool = False,
     ) -> None:
         if url is not None and html is not None:
@@ -187,6 +220,21 @@ class WebView:
         self._dcc_mode = dcc_mode
         self._handlers: dict[str, Callable[..., Any]] = {}
         self._router = Router(self._handlers, dcc_mode)
+        self._window_events = WindowEvents(dcc_mode, new_window, veto_timeout)
+        self._router.window_events = self._window_events
+        self._router.internal_calls["auroraview:dialog"] = PageDialogs(self)
+        window = window_options(
+            frameless=frameless,
+            always_on_top=always_on_top,
+            position=position,
+            min_size=min_size,
+            max_size=max_size,
+            icon=icon,
+            maximized=maximized,
+            transparent=transparent,
+        )
+        debug = bool(debug) or remote_debugging_port is not None
+        _debugging.enable(remote_debugging_port, _core.runtime_mode() is not None)
         if is_main_thread():
             self._router.main_loop = _asyncio.main_thread_loop()
         for scheme, handler in dict(protocols or {}).items():
@@ -208,6 +256,11 @@ class WebView:
             "naive_delivery": bool(_naive_delivery),  # benchmark baseline only
             "asset_root": None if asset_root is None else os.fspath(asset_root),
             "schemes": list(self._router.protocols),
+            "capture_file_drop": bool(capture_file_drop),
+            "data_directory": _profiles.resolve(data_directory, bool(incognito)),
+            "incognito": bool(incognito),
+            "forward_console": bool(forward_console),
+            "window": window,
         }
         self._mode = _runtime.choose_mode(mode)
         if self._mode == "hosted" and not is_main_thread():
@@ -216,6 +269,8 @@ class WebView:
             self._core = self._create(spec, create_timeout)
         view_id = self._core.id
         self._router.core = self._core
+        self._window_events.core = self._core
+        self._window_events.sync_guards()
         self._router.route_direct()
         _OPEN[view_id] = (self._core, self._router)
         self._router.internal_on_closed.append(self._stop_serving)
@@ -240,6 +295,13 @@ class WebView:
                 f"the WebView was not created within create_timeout={timeout} s: the host's "
                 f"main thread did not get to it ({describe(exc)}); nothing is left open"
             ) from exc
+
+    @property
+    def dialog(self) -> Dialogs:
+        """Native dialogs parented to this WebView's window: ``open_file``, ``open_files``,
+        ``save_file``, ``pick_folder``, ``message``, ``confirm`` (bounded waits, any thread
+        but the hosted main thread) and their ``*_async`` forms (Futures)."""
+        return Dialogs(self)
 
     @property
     def mode(self) -> str:

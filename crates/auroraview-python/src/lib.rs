@@ -5,6 +5,7 @@
 //! would also need belongs in the core, not here. The Python package `auroraview` is the
 //! public API; this module is its private engine (see `python/auroraview/_core.pyi`).
 
+mod desk;
 mod dispatcher;
 mod errors;
 mod log_bridge;
@@ -23,6 +24,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webview::PyWebViewProxy>()?;
     m.add_class::<webview::PyPageCall>()?;
     m.add_class::<webview::PyProtocolRequest>()?;
+    m.add_class::<desk::PyDecision>()?;
     m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
     m.add_function(wrap_pyfunction!(webview::start_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(webview::runtime_mode, m)?)?;

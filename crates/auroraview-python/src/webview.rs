@@ -13,7 +13,7 @@ use crate::main_route::MainRoute;
 use auroraview_webview::{
     canonical_root, check_scheme, EvalError, IpcSink, Mode, PageCall, ProtocolRequest,
     ProtocolResponder, ProtocolResponse, Responder, ResponseBody, Runtime, SendError, StartError,
-    WebViewProxy, WebViewSpec, INTERNAL_ERROR,
+    WebViewProxy, WebViewSpec, WindowEvent, INTERNAL_ERROR,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -156,6 +156,30 @@ impl IpcSink for PySink {
         });
     }
 
+    fn on_window_event(&self, _proxy: &WebViewProxy, event: WindowEvent) {
+        // Without Python the event (and a decision it carries, which then allows) is dropped.
+        Python::try_attach(|py| {
+            let WindowEvent {
+                kind,
+                data,
+                decision,
+            } = event;
+            let decision = match decision.map(|d| Py::new(py, crate::desk::PyDecision::new(d))) {
+                Some(Ok(d)) => Some(d),
+                Some(Err(err)) => {
+                    return log_exception(py, "cannot hand a decision to Python", err)
+                }
+                None => None,
+            };
+            if let Err(err) = self
+                .sink
+                .call_method1(py, "_on_window_event", (kind, data, decision))
+            {
+                log_exception(py, "the WebView's window-event router raised", err);
+            }
+        });
+    }
+
     fn on_closed(&self, _proxy: &WebViewProxy) {
         Python::try_attach(|py| {
             if let Err(err) = self.sink.call_method0(py, "_on_closed") {
@@ -169,6 +193,9 @@ fn spec_from_dict(spec: &Bound<'_, PyDict>) -> PyResult<WebViewSpec> {
     let mut out = WebViewSpec::default();
     for (key, value) in spec.iter() {
         let key: String = key.extract()?;
+        if crate::desk::spec_key(&mut out, &key, &value)? {
+            continue;
+        }
         match key.as_str() {
             "title" => out.title = value.extract()?,
             "url" => out.url = value.extract()?,
@@ -390,6 +417,54 @@ impl PyWebViewProxy {
 
     fn close(&self) {
         self.inner.close();
+    }
+
+    /// Which requests the Python router decides (navigations, closes), each within
+    /// `timeout` seconds (then allowed, with a warning).
+    fn set_guards(
+        &self,
+        py: Python<'_>,
+        navigation: bool,
+        close: bool,
+        timeout: f64,
+    ) -> PyResult<()> {
+        let timeout = millis(timeout * 1000.0, "timeout")?;
+        self.inner
+            .set_guards(navigation, close, timeout)
+            .map_err(|e| send_error(py, &e))
+    }
+
+    /// Asks to close, as the window's close button does (the close guard may refuse).
+    fn request_close(&self, py: Python<'_>) -> PyResult<()> {
+        self.inner.request_close().map_err(|e| send_error(py, &e))
+    }
+
+    fn open_devtools(&self, py: Python<'_>) -> PyResult<()> {
+        self.inner.open_devtools().map_err(|e| send_error(py, &e))
+    }
+
+    /// Shows a native dialog (`spec`: see `desk::dialog_spec`); `callback(value_json, None)`
+    /// or `callback(None, error)` exactly once, on the completion thread, within `timeout`
+    /// seconds (then the dialog is dismissed and the error is a timeout).
+    fn dialog(&self, spec: &Bound<'_, PyDict>, callback: Py<PyAny>, timeout: f64) -> PyResult<()> {
+        let spec = crate::desk::dialog_spec(spec)?;
+        let timeout = millis(timeout * 1000.0, "timeout")?;
+        self.inner.dialog(
+            spec,
+            timeout,
+            Box::new(move |outcome| {
+                let _ = Python::try_attach(|py| {
+                    let called = match outcome {
+                        Ok(json) => callback.call1(py, (json, py.None())),
+                        Err(err) => callback.call1(py, (py.None(), eval_error(py, &err))),
+                    };
+                    if let Err(err) = called {
+                        log_exception(py, "a dialog callback raised", err);
+                    }
+                });
+            }),
+        );
+        Ok(())
     }
 
     /// Sends this WebView's page calls straight to `dispatcher`'s owner thread, to be

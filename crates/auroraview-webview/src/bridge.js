@@ -14,7 +14,14 @@
 //
 // Placeholders replaced by Rust: __AV_TOKEN__ (the secret), __AV_MAX__ (byte limit),
 // __AV_POST__ (an expression giving a function that posts one string to the host with the
-// engine's native message handler, captured now; null when there is none).
+// engine's native message handler, captured now; null when there is none), __AV_CONSOLE__
+// (true: the page's console.* calls are forwarded to the host).
+//
+// Window events: listeners of "close_requested" get an event whose preventDefault() refuses
+// the close; the host learns that the page has such listeners through the internal event
+// "auroraview:guard" and asks them with the private __auroraview_close_requested(). Host
+// events such as "file_drop" arrive as ordinary events. auroraview.dialog.* are calls of
+// the internal handler "auroraview:dialog".
 (function () {
   "use strict";
   var W = window;
@@ -62,6 +69,8 @@
 
   var TOKEN = "__AV_TOKEN__";
   var MAX = __AV_MAX__;
+  var FORWARD_CONSOLE = __AV_CONSOLE__;
+  var CLOSE_EVENT = "close_requested";
   var MAX_DELAY = 2147483647; // setTimeout's longest delay (2^31-1 ms)
   var nextId = 1;
   var pending = { __proto__: null }; // call id -> {resolve, reject, name, timer}
@@ -359,17 +368,41 @@
     }
     var key = text(name);
     var list = listeners[key];
-    if (list === undefined) { list = { __proto__: null, n: 0 }; listeners[key] = list; }
+    if (list === undefined) {
+      list = { __proto__: null, n: 0 };
+      listeners[key] = list;
+      if (key === CLOSE_EVENT) closeGuard(true);
+    }
     list[list.n] = fn;
     list.n += 1;
     return function unsubscribe() { off(key, fn); };
+  }
+
+  // Tells the host whether the page listens to close requests (so it asks the page).
+  function closeGuard(on) {
+    queue('{"t":"emit","name":"auroraview:guard","data":{"close":' + (on ? "true" : "false") +
+      "}}");
+  }
+
+  // The host asks whether the page lets the window close: runs the page's close_requested
+  // listeners with an event whose preventDefault() refuses; true if none refused.
+  function closeRequested() {
+    var refused = false;
+    var event = freeze({ __proto__: null, type: CLOSE_EVENT,
+      preventDefault: function () { refused = true; } });
+    dispatch(CLOSE_EVENT, event);
+    return !refused;
   }
 
   function off(name, fn) {
     var key = text(name);
     var list = listeners[key];
     if (list === undefined) return;
-    if (fn === undefined) { delete listeners[key]; return; }
+    if (fn === undefined) {
+      delete listeners[key];
+      if (key === CLOSE_EVENT) closeGuard(false);
+      return;
+    }
     for (var i = 0; i < list.n; i++) {
       if (list[i] === fn) {
         for (var j = i; j + 1 < list.n; j++) list[j] = list[j + 1];
@@ -378,7 +411,10 @@
         break;
       }
     }
-    if (list.n === 0) delete listeners[key];
+    if (list.n === 0) {
+      delete listeners[key];
+      if (key === CLOSE_EVENT) closeGuard(false);
+    }
   }
 
   function once(name, fn) {
@@ -478,6 +514,61 @@
     }
   }
 
+  // --- native dialogs -------------------------------------------------------------------
+  // auroraview.dialog.open({multiple, directory, title, defaultPath, filters}) and the others
+  // are calls of the host's internal "auroraview:dialog" handler; options are the page's
+  // (the host checks them).
+  function dialogCall(kind, options) {
+    return send("auroraview:dialog", undefined, function (head) {
+      return encodeMessage(head, "data", { __proto__: null, kind: kind,
+        options: options === undefined ? null : options });
+    });
+  }
+  var dialog = freeze({
+    open: function (options) { return dialogCall("open", options); },
+    save: function (options) { return dialogCall("save", options); },
+    message: function (options) { return dialogCall("message", options); },
+    confirm: function (options) { return dialogCall("confirm", options); },
+  });
+
+  // --- console forwarding ---------------------------------------------------------------
+  // With __AV_CONSOLE__, console.log/info/warn/error/debug also send their text to the host
+  // (the page's own console still gets the call). A page may replace them again; then its
+  // messages are simply not forwarded.
+  function consoleText(args) {
+    var out = "";
+    for (var i = 0; i < args.length && out.length < 8192; i++) {
+      var a = args[i];
+      var piece;
+      if (typeof a === "string") {
+        piece = a;
+      } else {
+        try { piece = stringify(a); } catch (_) { piece = undefined; }
+        if (typeof piece !== "string") piece = text(a);
+      }
+      out += (i === 0 ? "" : " ") + piece;
+    }
+    return apply(sliceString, out, [0, 8192]);
+  }
+  function forwardConsole(level, args) {
+    var m = encodeMessage('"t":"emit","name":"auroraview:console"', "data",
+      { __proto__: null, level: level, text: consoleText(args) });
+    if (m.text !== undefined) queue(m.text);
+  }
+  if (FORWARD_CONSOLE) {
+    var consoleObject = W.console;
+    var consoleLevels = ["debug", "log", "info", "warn", "error"];
+    for (var ci = 0; ci < consoleLevels.length; ci++) {
+      (function (level) {
+        var original = consoleObject[level];
+        consoleObject[level] = function () {
+          try { forwardConsole(level, arguments); } catch (_) { /* never break the page */ }
+          if (typeof original === "function") return apply(original, consoleObject, arguments);
+        };
+      })(consoleLevels[ci]);
+    }
+  }
+
   // --- page lifecycle ---------------------------------------------------------------------
   function handshake() {
     queue('{"t":"ready"}');
@@ -501,9 +592,11 @@
   }]);
 
   defineProperty(W, "__auroraview_deliver", { __proto__: null, value: deliver });
+  defineProperty(W, "__auroraview_close_requested", { __proto__: null, value: closeRequested });
   var bridge = freeze({
     call: call, on: on, off: off, once: once, emit: emit,
     whenReady: function () { return ready; },
+    dialog: dialog,
     kwargs: function (values) { return marker("kwargs", "keyword arguments", values); },
     options: function (values) { return marker("options", "call options", values); },
   });

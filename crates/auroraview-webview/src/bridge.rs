@@ -5,11 +5,13 @@ use auroraview_core::ipc::MAX_MESSAGE_BYTES;
 
 const SOURCE: &str = include_str!("bridge.js");
 
-/// The bridge script for a WebView whose messages carry `token`.
-pub(crate) fn script(token: &str) -> String {
+/// The bridge script for a WebView whose messages carry `token`; `console` forwards the
+/// page's `console.*` calls to the host.
+pub(crate) fn script(token: &str, console: bool) -> String {
     debug_assert!(token.chars().all(|c| c.is_ascii_alphanumeric()));
     SOURCE
         .replace("__AV_TOKEN__", token)
+        .replace("__AV_CONSOLE__", if console { "true" } else { "false" })
         .replace("__AV_MAX__", &MAX_MESSAGE_BYTES.to_string())
         .replace("__AV_POST__", crate::platform::BRIDGE_POST)
 }
@@ -39,7 +41,7 @@ mod tests {
     /// Every placeholder is filled.
     #[test]
     fn the_script_has_no_placeholder_left() {
-        let script = super::script("abc123");
+        let script = super::script("abc123", true);
         assert!(!script.contains("__AV_"), "a placeholder is left");
         assert!(script.contains("\"abc123\""));
     }

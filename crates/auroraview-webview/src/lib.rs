@@ -15,6 +15,8 @@
 
 mod bridge;
 mod call;
+mod desk_proxy;
+mod dialog;
 mod error;
 mod evals;
 mod noise;
@@ -29,8 +31,10 @@ mod spec;
 mod spin;
 mod ui;
 mod view_state;
+mod window_event;
 
 pub use call::{PageCall, Responder, INTERNAL_ERROR};
+pub use dialog::{DialogKind, DialogSpec, MessageLevel};
 pub use error::{EvalError, SendError, StartError};
 pub use origin::origin_of;
 pub use proxy::WebViewProxy;
@@ -42,7 +46,8 @@ pub use scheme::{
     RESERVED_SCHEMES,
 };
 pub use sink::{IpcSink, MAX_INBOX_BYTES};
-pub use spec::WebViewSpec;
+pub use spec::{WebViewSpec, WindowOptions};
+pub use window_event::{kind as window_event_kind, Decision, WindowEvent};
 
 /// A dispatcher waker that runs `pump` from the event loop of the process's main thread
 /// when that loop is the platform's native one (Linux: a loop that iterates GLib's default

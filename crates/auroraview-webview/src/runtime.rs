@@ -71,6 +71,8 @@ pub(crate) enum UiCommand {
         view: u64,
         scheme: String,
     },
+    /// Window events, page events and dialogs (`ui/events.rs`).
+    Desk(crate::ui::DeskCommand),
 }
 
 pub(crate) struct CreateRequest {

@@ -29,6 +29,10 @@ pub trait IpcSink: Send + Sync + 'static {
     fn on_event(&self, proxy: &WebViewProxy, name: String, data: String);
     /// The WebView closed; called once, last.
     fn on_closed(&self, proxy: &WebViewProxy);
+    /// Something happened to the WebView's window or page (see [`crate::WindowEvent`]). A
+    /// refusable request carries a [`crate::Decision`]: answer it, now or later, from any
+    /// thread; dropping it allows. The default drops every event.
+    fn on_window_event(&self, _proxy: &WebViewProxy, _event: crate::WindowEvent) {}
     /// A request for a scheme registered for this WebView (`WebViewSpec::schemes`,
     /// [`WebViewProxy::register_scheme`]). Runs on one of the `auroraview-protocol`
     /// threads (several requests at once), not on the handler thread. Answer through
@@ -44,6 +48,7 @@ pub trait IpcSink: Send + Sync + 'static {
 pub(crate) enum HandlerMsg {
     Call(PageCall),
     Event { name: String, data: String },
+    Window(crate::WindowEvent),
 }
 
 impl HandlerMsg {
@@ -52,6 +57,7 @@ impl HandlerMsg {
             + match self {
                 HandlerMsg::Call(call) => call.name.len() + call.data.len(),
                 HandlerMsg::Event { name, data } => name.len() + data.len(),
+                HandlerMsg::Window(event) => event.data.len(),
             }
     }
 }
@@ -112,6 +118,7 @@ pub(crate) fn spawn_handler_thread(
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match msg {
                     HandlerMsg::Call(call) => sink.on_call(&proxy, call),
                     HandlerMsg::Event { name, data } => sink.on_event(&proxy, name, data),
+                    HandlerMsg::Window(event) => sink.on_window_event(&proxy, event),
                 }));
                 if result.is_err() {
                     log::error!("auroraview: a page handler panicked");

@@ -212,6 +212,11 @@ pub(crate) fn watch_web_process(webview: &wry::WebView, view: u64) {
 
 pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindow, StartError> {
     if let Some(parent) = spec.parent {
+        if spec.window.any() {
+            log::warn!(
+                "auroraview: window options apply to top-level WebViews; WebView {view} is                  embedded (ignored)"
+            );
+        }
         return Ok(NativeWindow::Child { parent });
     }
     let window = gtk::Window::new(gtk::WindowType::Toplevel);
@@ -224,6 +229,7 @@ pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindo
         hooks::event(UiEvent::CloseRequested { view });
         glib::Propagation::Stop
     });
+    super::desk::apply_window_options(&window, &spec.window);
     Ok(NativeWindow::TopLevel { window, container })
 }
 

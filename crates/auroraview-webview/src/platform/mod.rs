@@ -70,3 +70,14 @@ pub(crate) use scheme_linux as scheme;
 pub(crate) mod scheme_other;
 #[cfg(not(target_os = "linux"))]
 pub(crate) use scheme_other as scheme;
+
+// Window events, window options, the inspector and dialogs (`ui/events.rs`,
+// `ui/dialogs.rs`): `desk_linux.rs` on Linux, `desk_other.rs` (not implemented) elsewhere.
+#[cfg(target_os = "linux")]
+pub(crate) mod desk_linux;
+#[cfg(target_os = "linux")]
+pub(crate) use desk_linux as desk;
+#[cfg(not(target_os = "linux"))]
+pub(crate) mod desk_other;
+#[cfg(not(target_os = "linux"))]
+pub(crate) use desk_other as desk;

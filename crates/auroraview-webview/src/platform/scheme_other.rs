@@ -6,6 +6,7 @@ use crate::scheme::SchemeReply;
 /// No request object exists here.
 pub(crate) enum SchemeRequest {}
 /// Nothing to register schemes on.
+#[derive(PartialEq)]
 pub(crate) struct SchemeContext;
 
 pub(crate) struct RequestInfo {

@@ -4,6 +4,7 @@
 //! What must not live here: page messages (`page.rs`), delivery to the page (`view.rs`),
 //! platform calls other than through `crate::platform`.
 
+use super::events::{Desk, DeskEvent};
 use super::scheme::scheme_of;
 use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
 use super::{event, UiEvent, UiState};
@@ -29,7 +30,10 @@ impl UiState {
         let id = shared.id;
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
-        let context = self.web_context.as_mut();
+        #[cfg(not(target_os = "linux"))]
+        platform::desk::warn_window_options(&spec.window);
+        let adopted = self.profiles.is_adopted(&spec);
+        let context = self.profiles.context_for(&spec);
         let schemes = &mut self.schemes;
         // A page of a custom scheme loads once its scheme is registered: before the first
         // WebView exists there is no web context to register it with, so that WebView is
@@ -39,7 +43,7 @@ impl UiState {
             .as_deref()
             .map(scheme_of)
             .filter(|s| !matches!(s.as_str(), "http" | "https" | "file" | "data" | "about"))
-            .filter(|s| !schemes.is_registered(s));
+            .filter(|s| !adopted || !schemes.is_registered(s));
         let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
             let window = platform::create_window(&spec, id)?;
             let builder = match context {
@@ -47,17 +51,46 @@ impl UiState {
                 None => wry::WebViewBuilder::new(),
             };
             let builder = platform::with_ipc(builder, id)
-                .with_initialization_script(crate::bridge::script(&token))
-                .with_on_page_load_handler(move |load, _url| {
-                    if matches!(load, wry::PageLoadEvent::Started) {
+                .with_initialization_script(crate::bridge::script(&token, spec.forward_console))
+                .with_on_page_load_handler(move |load, url| match load {
+                    wry::PageLoadEvent::Started => {
                         event(UiEvent::PageLoadStarted { view: id });
+                        event(DeskEvent::LoadStarted { view: id, url }.into());
+                    }
+                    wry::PageLoadEvent::Finished => {
+                        event(DeskEvent::Loaded { view: id, url }.into());
                     }
                 })
+                .with_document_title_changed_handler(move |title| {
+                    event(DeskEvent::TitleChanged { view: id, title }.into());
+                })
+                .with_incognito(spec.incognito)
+                .with_transparent(spec.window.transparent)
                 .with_devtools(spec.debug)
                 // wry's defaults (visible, focused) would show a hidden WebView while it is
                 // built and take keyboard focus from the host when embedding.
                 .with_visible(spec.visible)
                 .with_focused(spec.visible && spec.parent.is_none());
+            let builder = if spec.capture_file_drop {
+                builder.with_drag_drop_handler(move |drop| match drop {
+                    wry::DragDropEvent::Drop { paths, position } => {
+                        let (x, y) = position;
+                        event(
+                            DeskEvent::FileDrop {
+                                view: id,
+                                paths,
+                                x,
+                                y,
+                            }
+                            .into(),
+                        );
+                        true
+                    }
+                    _ => false,
+                })
+            } else {
+                builder
+            };
             let builder = match &spec.url {
                 Some(url) if load_after.is_some() => {
                     policy.trust_url(url);
@@ -73,7 +106,11 @@ impl UiState {
                 }
             };
             let webview = platform::build_webview(builder, &window, &spec)?;
-            schemes.adopt_context(&webview);
+            if spec.incognito {
+                schemes.register_private(&webview, &spec.schemes);
+            } else {
+                schemes.adopt_context(&webview);
+            }
             for scheme in &spec.schemes {
                 schemes.ensure(scheme);
             }
@@ -85,11 +122,13 @@ impl UiState {
             // Before the loop runs again, so before the page's first script.
             platform::connect_ipc(&webview, id);
             platform::watch_web_process(&webview, id);
+            platform::desk::watch_policy(&webview, id);
             window.set_visible(&webview, spec.visible);
             Ok((window, webview))
         })();
         match built {
             Ok((window, webview)) => {
+                self.profiles.mark_adopted(&spec);
                 self.views.insert(
                     id,
                     View {
@@ -118,6 +157,7 @@ impl UiState {
                         asset_root: spec.asset_root.clone().map(std::sync::Arc::new),
                         schemes: spec.schemes.iter().cloned().collect(),
                         sink,
+                        desk: Desk::new(spec.incognito),
                     },
                 );
                 self.rt.open_views.fetch_add(1, Ordering::AcqRel);
@@ -139,6 +179,8 @@ impl UiState {
         };
         self.rt.open_views.fetch_sub(1, Ordering::AcqRel);
         v.shared.mark_closed();
+        v.desk.end();
+        self.close_dialogs_of(view);
         self.schemes.abandon_view(view);
         report_suppressed(view, v.noise.take_suppressed());
         // Ops never delivered end too: evaluations with Closed (the reactor would end them
@@ -179,6 +221,8 @@ impl UiState {
         flush_view(&rt, v, &mut self.script);
         if new_document {
             // A new page is on its way (after a crash too: what is sent now is for it).
+            // Should the application's own guard refuse it, the page stays as it was.
+            v.desk.nav_restore = Some((v.page, v.ready));
             v.ready = false;
             v.gone = None;
         }

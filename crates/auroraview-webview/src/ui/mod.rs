@@ -13,10 +13,15 @@
 //! `view.rs` one WebView and delivery to its page; `page.rs` what the page says;
 //! `lifecycle.rs` creating, navigating and closing.
 
+mod dialogs;
+mod events;
 mod lifecycle;
 mod page;
+mod profiles;
 mod scheme;
 mod view;
+
+pub(crate) use events::{DeskCommand, DeskEvent};
 
 use crate::error::EvalError;
 use crate::platform;
@@ -59,6 +64,8 @@ pub(crate) enum UiEvent {
     SchemeRequest {
         request: platform::scheme::SchemeRequest,
     },
+    /// Window and page events (`ui/events.rs`).
+    Desk(DeskEvent),
 }
 
 pub(crate) struct UiState {
@@ -66,9 +73,10 @@ pub(crate) struct UiState {
     views: HashMap<u64, View>,
     commands: Vec<UiCommand>,
     script: String,
-    /// The browser data every WebView of the process shares, where the platform needs it
-    /// set (see `platform::web_context`); `None` uses the engine's default.
-    web_context: Option<wry::WebContext>,
+    /// Browser data: one web context per profile (`ui/profiles.rs`).
+    profiles: profiles::Profiles,
+    /// Native dialogs being shown: id -> (its WebView, the dialog) (`ui/dialogs.rs`).
+    dialogs: HashMap<u64, (u64, platform::desk::OpenDialog)>,
     /// Custom-scheme requests held until answered, and the registered schemes.
     schemes: scheme::SchemeTable,
 }
@@ -94,7 +102,8 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
             views: HashMap::new(),
             commands: Vec::new(),
             script: String::new(),
-            web_context: platform::web_context(),
+            profiles: profiles::Profiles::new(),
+            dialogs: HashMap::new(),
             schemes: scheme::SchemeTable::default(),
         })
     });
@@ -300,6 +309,7 @@ impl UiState {
                 reply,
             } => self.scheme_reply(view, request, reply),
             UiCommand::RegisterScheme { view, scheme } => self.register_scheme(view, scheme),
+            UiCommand::Desk(cmd) => self.desk_command(cmd),
         }
     }
 
@@ -324,8 +334,9 @@ impl UiState {
             UiEvent::Ipc { view, body } => self.ipc(view, &body),
             UiEvent::PageLoadStarted { view } => self.page_load_started(view),
             UiEvent::PageProcessEnded { view, reason } => self.page_process_ended(view, reason),
-            UiEvent::CloseRequested { view } => self.close(view),
+            UiEvent::CloseRequested { view } => self.close_requested(view),
             UiEvent::SchemeRequest { request } => self.scheme_request(request),
+            UiEvent::Desk(ev) => self.desk_event(ev),
         }
     }
 

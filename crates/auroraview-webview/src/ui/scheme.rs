@@ -23,36 +23,56 @@ pub(crate) struct SchemeTable {
     next: u64,
     /// Request id -> (its WebView, the engine's request).
     pending: HashMap<u64, (u64, SchemeRequest)>,
-    context: Option<SchemeContext>,
+    /// The shared web contexts (one per profile), each with every registered scheme.
+    contexts: Vec<SchemeContext>,
     registered: HashSet<String>,
 }
 
 impl SchemeTable {
-    /// Registers `scheme` with the engine once per process (the web context is shared by
-    /// every WebView). Before the first WebView exists there is no context yet: the
-    /// scheme is registered when it is built ([`SchemeTable::adopt_context`]).
+    /// Registers `scheme` with the engine, on every shared context (one per profile) now and
+    /// on those adopted later. Before the first WebView of a profile exists its context is
+    /// not known yet: the schemes are registered when it is built
+    /// ([`SchemeTable::adopt_context`]).
     pub(crate) fn ensure(&mut self, scheme: &str) {
-        if self.registered.contains(scheme) {
+        if !self.registered.insert(scheme.to_owned()) {
             return;
         }
-        if let Some(context) = &self.context {
+        for context in &self.contexts {
             native::register_scheme(context, scheme);
-            self.registered.insert(scheme.to_owned());
         }
     }
 
-    /// True once `scheme` is registered with the engine.
+    /// True once `scheme` is registered with the engine (on the adopted contexts).
     pub(crate) fn is_registered(&self, scheme: &str) -> bool {
         self.registered.contains(scheme)
     }
 
-    /// The first WebView is built: its context is where schemes go. `auroraview` is
-    /// registered at once, so any WebView can load it later.
+    /// A WebView was built: its context (new for the first WebView of a profile) gets every
+    /// registered scheme. `auroraview` is registered at once, so any WebView can load it.
     pub(crate) fn adopt_context(&mut self, webview: &wry::WebView) {
-        if self.context.is_none() {
-            self.context = native::scheme_context(webview);
-        }
         self.ensure(ASSET_SCHEME);
+        let Some(context) = native::scheme_context(webview) else {
+            return;
+        };
+        if self.contexts.contains(&context) {
+            return;
+        }
+        for scheme in &self.registered {
+            native::register_scheme(&context, scheme);
+        }
+        self.contexts.push(context);
+    }
+
+    /// An incognito WebView's own (ephemeral) context gets `auroraview` and `schemes`; it
+    /// is not kept (it goes with its WebView).
+    pub(crate) fn register_private(&mut self, webview: &wry::WebView, schemes: &[String]) {
+        self.ensure(ASSET_SCHEME);
+        if let Some(context) = native::scheme_context(webview) {
+            native::register_scheme(&context, ASSET_SCHEME);
+            for scheme in schemes {
+                native::register_scheme(&context, scheme);
+            }
+        }
     }
 
     fn keep(&mut self, view: u64, request: SchemeRequest) -> u64 {
@@ -185,6 +205,11 @@ impl UiState {
     pub(super) fn register_scheme(&mut self, view: u64, scheme: String) {
         self.schemes.ensure(&scheme);
         if let Some(v) = self.views.get_mut(&view) {
+            if v.desk.private_profile && !v.schemes.contains(&scheme) {
+                if let Some(context) = native::scheme_context(&v.webview) {
+                    native::register_scheme(&context, &scheme);
+                }
+            }
             v.schemes.insert(scheme);
         }
     }

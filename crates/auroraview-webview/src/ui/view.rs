@@ -60,6 +60,8 @@ pub(super) struct View {
     /// Schemes whose requests go to `sink` (`register_protocol`).
     pub(super) schemes: HashSet<String>,
     pub(super) sink: Arc<dyn crate::sink::IpcSink>,
+    /// Window events: guards, open decisions (`events.rs`).
+    pub(super) desk: super::events::Desk,
 }
 
 pub(super) fn eval_ids<'a>(ops: impl Iterator<Item = &'a PageOp>) -> Vec<u64> {

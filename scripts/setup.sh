@@ -54,6 +54,9 @@ APT_PACKAGES=(
     libwebkit2gtk-4.1-dev
     # GDK from Debian's python3: tests read the X screen's pixels (tests/webview/screen_colour.py)
     python3-gi gir1.2-gtk-3.0
+    # real X input and window properties in the window-event, file-drop and dialog tests
+    # (tests/webview/xinput.py): xdotool (XTEST), xprop and xwininfo (x11-utils)
+    xdotool x11-utils
 )
 
 SUDO=()

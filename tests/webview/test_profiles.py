@@ -89,5 +89,5 @@ def test_app_names_and_bad_directories(tmp_path, monkeypatch):
     assert _profiles.resolve(None, incognito=True) is None
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ValueError, match="cannot be created|not a folder"):
+    with pytest.raises(ValueError, match=r"cannot be created|not a folder"):
         _profiles.resolve(blocker / "sub", incognito=False)

@@ -143,6 +143,15 @@ pub(crate) fn open_devtools(webview: &wry::WebView) -> Result<(), String> {
     Ok(())
 }
 
+/// Closes the web inspector if it is open (before the WebView is destroyed).
+pub(crate) fn close_devtools(webview: &wry::WebView) {
+    if let Some(inspector) = webview.webview().inspector() {
+        if webkit2gtk::WebInspectorExt::web_view(&inspector).is_some() {
+            webkit2gtk::WebInspectorExt::close(&inspector);
+        }
+    }
+}
+
 /// A dialog being shown.
 pub(crate) struct OpenDialog(gtk::Dialog);
 

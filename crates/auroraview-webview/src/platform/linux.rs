@@ -320,6 +320,9 @@ pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
         // and a page stuck in a loop would keep burning a CPU until the host exits.
         use webkit2gtk::WebViewExt as _;
         use wry::WebViewExtUnix;
+        // An open inspector (attached inside our window) goes first: destroying the view
+        // under it crashes WebKit.
+        super::desk::close_devtools(&webview);
         webview.webview().terminate_web_process();
     }
     gtk::gdk::error_trap_push();

@@ -9,6 +9,9 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# GTK's file dialogs keep their settings with GSettings; without a D-Bus session here, the
+# default backend (dconf) warns at every change.
+os.environ.setdefault("GSETTINGS_BACKEND", "memory")
 # In own mode the WebView's UI thread owns GLib's default main context (one owner per
 # process): the QApplication must not run on the GLib event dispatcher. In hosted mode it
 # must: Qt's GLib loop is what services the WebViews.

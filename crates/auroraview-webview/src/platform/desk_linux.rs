@@ -191,6 +191,7 @@ pub(crate) fn show_dialog(
                 buttons,
                 &spec.message,
             );
+            dialog.set_default_response(gtk::ResponseType::Ok);
             dialog.upcast()
         }
         _ => file_chooser(own_parent.as_ref(), spec)?.upcast(),

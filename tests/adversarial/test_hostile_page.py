@@ -258,3 +258,75 @@ def test_a_page_cannot_complete_another_webviews_evaluation(wv_host):
     # The attacker's page also answered ids it was not sent: ignored (warned, not fatal).
     assert wv_host.run_js(attacker, "'still fine'") == "still fine"
     assert wv_host.run_js(victim, "'still fine'") == "still fine"
+
+
+def test_window_events_console_and_dialogs_keep_the_token_out_of_reach(wv_host):
+    """The new bridge surface (console forwarding, the close guard, auroraview.dialog)
+    works through replaced globals, and no recorder sees the token."""
+    import logging
+
+    from wvsupport import captured_logs
+
+    webview = wv_host.open_ready(html=HOSTILE_PAGE, forward_console=True)
+    with captured_logs() as logs:
+        wv_host.run_js(
+            webview,
+            "console.warn('from a hostile page', {a: 'x'}); "
+            "auroraview.on('close_requested', e => e.preventDefault()); true",
+        )
+        assert wv_host.serve_until(
+            lambda: any(
+                r.name == "auroraview.console" and r.levelno == logging.WARNING
+                for r in logs.records
+            ),
+            5,
+        ), logs.messages(logging.DEBUG)
+    wv_host.serve_for(0.3)  # the page's guard reaches Python
+    webview.request_close()
+    wv_host.serve_for(1.0)
+    assert not webview.closed, "the page's close guard was not asked"
+    # Dialog requests: checked (a bad one is a TypeError), one open at a time.
+    got = settle(wv_host, webview, "auroraview.dialog.open({filters: 'nope'})")
+    assert got[0] == "TypeError"
+    wv_host.run_js(
+        webview,
+        "window.busy = 0; auroraview.dialog.confirm({message: 'x', title: 'hostile-1'});"
+        "for (var i = 0; i < 50; i++) auroraview.dialog.confirm({message: 'y'})"
+        ".catch(e => { if (e.name === 'BusyError') busy++; }); true",
+    )
+    wv_host.wait_js(webview, "busy", 50)
+    assert wv_host.run_js(webview, "leaks") == []
+    # close() never asks: the dialog and the page go.
+    webview.close()
+    assert wv_host.serve_until(lambda: webview.wait_closed(0), 10)
+
+
+def test_the_close_question_cannot_be_replaced_nor_hang_the_close(wv_host):
+    webview = wv_host.open_ready(html=PAGE, veto_timeout=0.5)
+    replaced = wv_host.run_js(
+        webview,
+        "(function () { try { window.__auroraview_close_requested = () => false; } catch (e) {}"
+        " try { Object.defineProperty(window, '__auroraview_close_requested',"
+        " {value: () => false}); } catch (e) {}"
+        " return window.__auroraview_close_requested() })()",
+    )
+    assert replaced is True  # still the bridge's: no listener refuses
+    # A listener that never returns: the question times out and the window closes anyway.
+    wv_host.run_js(webview, "auroraview.on('close_requested', () => { while (true) {} }); true")
+    wv_host.serve_for(0.3)
+    webview.request_close()
+    assert wv_host.serve_until(lambda: webview.wait_closed(0), 10)
+
+
+def test_a_forged_guard_or_console_event_does_no_harm(wv_host):
+    webview = wv_host.open_ready(html=PAGE)
+    wv_host.run_js(
+        webview,
+        "auroraview.emit('auroraview:guard', {close: true});"
+        "auroraview.emit('auroraview:guard', 'nonsense');"
+        "auroraview.emit('auroraview:console', {level: {}, text: [1]}); true",
+    )
+    wv_host.serve_for(0.3)
+    # The page says it guards the close but has no listener: it allows.
+    webview.request_close()
+    assert wv_host.serve_until(lambda: webview.wait_closed(0), 10)

@@ -119,3 +119,14 @@ def test_a_docked_panel_torn_down_at_any_moment_never_takes_the_host_down(how, d
     # and GDK exits on an X error it did not trap.
     r = run("teardown_timing.py", how, str(delay_ms))
     assert r == {"closed": True, "again": 42}
+
+
+def test_window_events_docked_and_floating_in_a_qt_host():
+    r = run("window_events.py")
+    assert ["title", {"title": "second"}] in r["seen"]
+    assert any(kind == "loaded" for kind, _ in r["seen"])
+    assert r["on_main"] == [True]  # dcc_mode: callbacks on the host's main thread
+    assert r["docked_refused"] is True and r["docked_closed"] is True
+    assert r["dialog_answer"] is True and r["dialog_parent_ok"] is True
+    # Refused by Python, then by the page (dirty), then closed, the widget with it.
+    assert r["floating_steps"] == [[False, True], [False, True], [True, False]]

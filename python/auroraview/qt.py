@@ -135,3 +135,32 @@ class QtWebView(QtWidgets.QWidget):  # type: ignore[misc]
     def on(self, event_name: str) -> Any:
         """Shortcut for ``self.webview.on(event_name)``."""
         return self.webview.on(event_name)
+
+    def closeEvent(self, event: Any) -> None:
+        """A floating panel's close button (the widget is a window): asked like the close
+        button of a WebView's own window (``on_close_requested``, the page's
+        ``close_requested`` listeners); the widget closes once the WebView has. A widget
+        inside another window just hides, as any QWidget does."""
+        if not self.isWindow() or self.webview.closed or self._close_allowed:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if not self._close_hooked:
+            self._close_hooked = True
+            self.webview.on_closed(self._closed_by_webview)
+        self.webview.request_close()
+
+    _close_allowed = False
+    _close_hooked = False
+
+    def _closed_by_webview(self) -> None:
+        from .utils.thread_dispatcher import run_on_main_thread
+
+        def close_widget() -> None:
+            self._close_allowed = True
+            try:
+                self.close()
+            except RuntimeError:  # the widget is gone already
+                pass
+
+        run_on_main_thread(close_widget)

@@ -164,6 +164,15 @@ class WebViewProxy:
     def reparent(self, parent: Optional[int] = None) -> None:
         """Move an embedded WebView under native window ``parent``, or park it (None)."""
     def close(self) -> None: ...
+    def set_guards(self, navigation: bool, close: bool, timeout: float) -> None: ...
+    def request_close(self) -> None: ...
+    def open_devtools(self) -> None: ...
+    def dialog(
+        self,
+        spec: dict[str, Any],
+        callback: Callable[[Optional[str], Optional[BaseException]], object],
+        timeout: float,
+    ) -> None: ...
     def route_calls_to(self, dispatcher: Optional[Dispatcher] = None) -> None:
         """Post the page's calls straight to ``dispatcher``'s owner thread, answered there
         by the sink's ``_answer_on_main(call)`` (no Python on the handler thread); None:
@@ -175,3 +184,11 @@ class WebViewProxy:
     def wait_finished(self, timeout: float) -> bool:
         """Wait (GIL released) until the WebView closed and no thread of the runtime will call
         into Python for it again; True if so within ``timeout`` seconds."""
+
+
+class Decision:
+    """A request the application may refuse (a navigation, a close); answered once."""
+
+    def answer(self, allow: bool) -> bool: ...
+    @property
+    def settled(self) -> bool: ...

@@ -49,6 +49,54 @@ export interface BoundNamespace {
   readonly [method: string]: (...args: unknown[]) => Promise<unknown>;
 }
 
+/** `auroraview.on("file_drop", ...)` with `WebView(capture_file_drop=True)`: files dropped
+ * from the OS, with their absolute paths and the drop position (CSS pixels). */
+export interface FileDropEvent {
+  paths: string[];
+  x: number;
+  y: number;
+}
+
+/** `auroraview.on("close_requested", e => ...)`: the window is asked to close; call
+ * `preventDefault()` (synchronously) to keep it open (unsaved changes). */
+export interface CloseRequestedEvent {
+  readonly type: "close_requested";
+  preventDefault(): void;
+}
+
+/** A file filter of a dialog: `{name: "Images", extensions: ["png", "jpg"]}`. */
+export interface DialogFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** Native dialogs, parented to the panel's window; one at a time (else `BusyError`). */
+export interface AuroraViewDialogs {
+  /** Open a file (`multiple`: files; `directory`: pick a folder). Resolves with the path
+   * (an array with `multiple`), or `null` when cancelled. */
+  open(options?: {
+    title?: string;
+    defaultPath?: string;
+    filters?: DialogFilter[];
+    multiple?: boolean;
+    directory?: boolean;
+  }): Promise<string | string[] | null>;
+  /** Choose where to save: the path, or `null` when cancelled. */
+  save(options?: {
+    title?: string;
+    defaultPath?: string;
+    filters?: DialogFilter[];
+  }): Promise<string | null>;
+  /** A message with an OK button. */
+  message(options: {
+    message: string;
+    title?: string;
+    level?: "info" | "warning" | "error";
+  }): Promise<true>;
+  /** OK (true) or Cancel (false). */
+  confirm(options: { message: string; title?: string }): Promise<boolean>;
+}
+
 export interface AuroraViewBridge {
   /**
    * Call the Python handler registered with `@webview.on(name)`. Resolves with its return
@@ -66,7 +114,10 @@ export interface AuroraViewBridge {
     options?: CallOptions<M>,
   ): Promise<T>;
 
-  /** Listen to `webview.emit(name, data)` from Python. Returns an unsubscribe function. */
+  /** Listen to `webview.emit(name, data)` from Python, and to the host's `file_drop` and
+   * `close_requested` events. Returns an unsubscribe function. */
+  on(event: "file_drop", listener: (data: FileDropEvent) => void): () => void;
+  on(event: "close_requested", listener: (event: CloseRequestedEvent) => void): () => void;
   on<T = unknown>(event: string, listener: (data: T) => void): () => void;
 
   /** Remove one listener, or all listeners of `event` when `listener` is omitted. */
@@ -86,6 +137,9 @@ export interface AuroraViewBridge {
 
   /** Call options for a bound method (`timeoutMs`, `onMessage`). */
   options<M = unknown>(values: CallOptions<M>): OptionsMarker;
+
+  /** Native dialogs (open, save, message, confirm). */
+  readonly dialog: AuroraViewDialogs;
 
   /** Any other property: the namespace of methods bound with `bind_api` (`auroraview.api`). */
   readonly [namespace: string]: unknown;

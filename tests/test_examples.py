@@ -105,3 +105,36 @@ def test_vite_panel_blender():
     out = run_example("vite_panel_blender.py", "--auto", timeout=120)
     assert "vite_panel_blender: OK" in out
     assert "exported 5 frames of Scene" in out
+
+
+def test_custom_host():
+    out = run_example("custom_host.py")
+    assert "host: MiniHost; the call ran on: ['MainThread']" in out
+    assert "custom_host: OK" in out
+
+
+@needs_display
+def test_window_events():
+    out = run_example("window_events.py", "--auto")
+    assert "window_events: OK" in out
+    assert "after the page's refusal, closed: False" in out
+
+
+@needs_display
+def test_files_and_dialogs():
+    out = run_example("files_and_dialogs.py", "--auto")
+    assert "files_and_dialogs: OK" in out
+
+
+@needs_display
+def test_profiles_and_debugging(tmp_path):
+    data = str(tmp_path / "visits")
+    first = run_example("profiles_and_debugging.py", "--auto", "--data", data)
+    second = run_example("profiles_and_debugging.py", "--auto", "--data", data)
+    assert f"visits stored in {data}: 1" in first
+    assert f"visits stored in {data}: 2" in second  # kept across processes
+
+
+@needs_display
+def test_tool_window():
+    assert "tool_window: OK" in run_example("tool_window.py", "--auto")

@@ -185,7 +185,6 @@ class WebViewProxy:
         """Wait (GIL released) until the WebView closed and no thread of the runtime will call
         into Python for it again; True if so within ``timeout`` seconds."""
 
-
 class Decision:
     """A request the application may refuse (a navigation, a close); answered once."""
 

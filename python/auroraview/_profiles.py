@@ -13,11 +13,16 @@ What must not live here: the engine's side (one web context per folder, in Rust)
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 from pathlib import Path
 from typing import Optional, Union
+
+from . import _core
+
+logger = logging.getLogger("auroraview.webview")
 
 APP_NAME_VAR = "AURORAVIEW_APP_NAME"
 
@@ -54,12 +59,23 @@ def default_data_directory() -> Path:
     return user_data_root() / "auroraview" / app_name()
 
 
+def set_default() -> None:
+    """Tells the runtime the default profile's folder (the engine creates it when it first
+    stores something), before its first WebView (the ``_core`` layer's WebViews without a
+    ``data_directory`` use it too). Kept for the life of the process; a failure leaves the
+    engine's own default."""
+    try:
+        _core.set_default_data_directory(str(default_data_directory().resolve()))
+    except Exception:
+        logger.warning("auroraview: the default data directory cannot be used", exc_info=True)
+
+
 def resolve(data_directory: Optional[Union[str, os.PathLike]], incognito: bool) -> Optional[str]:
-    """The folder to pass to the runtime (created if missing), or None for incognito."""
-    if incognito:
+    """The folder to pass to the runtime (created if missing), or None for incognito and
+    the default profile (see :func:`set_default`)."""
+    if incognito or data_directory is None:
         return None
-    folder = default_data_directory() if data_directory is None else Path(data_directory)
-    folder = folder.expanduser()
+    folder = Path(data_directory).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

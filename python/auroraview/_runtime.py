@@ -100,4 +100,8 @@ def ensure_started(mode: str) -> None:
         if "QT_NO_GLIB" not in os.environ:
             os.environ["QT_NO_GLIB"] = "1"
             logger.info("auroraview: set QT_NO_GLIB=1 for Qt applications created later")
+    if _core.runtime_mode() is None:
+        from ._profiles import set_default
+
+        set_default()  # before the first WebView, whoever creates it
     _core.start_runtime(mode)

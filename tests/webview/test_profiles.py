@@ -59,7 +59,8 @@ def test_storage_is_found_again_by_a_new_process(probe, tmp_path):
 
 def test_incognito_keeps_nothing(probe):
     assert probe("write", "secret", "--incognito") == {"wrote": True}
-    assert not (probe.xdg / "auroraview").exists(), "an incognito WebView wrote to disk"
+    written = [p for p in probe.xdg.rglob("*") if p.is_file()]
+    assert written == [], f"an incognito WebView wrote to disk: {written}"
     assert probe("read", "--incognito") == {"local": None, "idb": None, "cookie": None}
     assert probe("read") == {"local": None, "idb": None, "cookie": None}
 
@@ -87,6 +88,7 @@ def test_app_names_and_bad_directories(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert _profiles.default_data_directory() == tmp_path / "auroraview" / "my-tool-v2"
     assert _profiles.resolve(None, incognito=True) is None
+    assert _profiles.resolve(None, incognito=False) is None  # the default profile
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ValueError, match=r"cannot be created|not a folder"):

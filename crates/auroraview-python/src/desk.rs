@@ -52,6 +52,13 @@ impl PyDecision {
     }
 }
 
+/// Sets where the default profile keeps its data (before the process's first WebView of
+/// it); False if that profile exists already with another directory.
+#[pyfunction]
+pub(crate) fn set_default_data_directory(path: std::path::PathBuf) -> bool {
+    auroraview_webview::set_default_data_directory(path)
+}
+
 /// The spec keys added for desktop features; false if `key` is not one of them.
 pub(crate) fn spec_key(
     out: &mut WebViewSpec,

@@ -25,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webview::PyPageCall>()?;
     m.add_class::<webview::PyProtocolRequest>()?;
     m.add_class::<desk::PyDecision>()?;
+    m.add_function(wrap_pyfunction!(desk::set_default_data_directory, m)?)?;
     m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
     m.add_function(wrap_pyfunction!(webview::start_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(webview::runtime_mode, m)?)?;

@@ -47,6 +47,7 @@ pub use scheme::{
 };
 pub use sink::{IpcSink, MAX_INBOX_BYTES};
 pub use spec::{WebViewSpec, WindowOptions};
+pub use ui::set_default_data_directory;
 pub use window_event::{kind as window_event_kind, Decision, WindowEvent};
 
 /// A dispatcher waker that runs `pump` from the event loop of the process's main thread

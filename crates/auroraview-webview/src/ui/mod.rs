@@ -18,6 +18,8 @@ mod events;
 mod lifecycle;
 mod page;
 mod profiles;
+
+pub use profiles::set_default_data_directory;
 mod scheme;
 mod view;
 

@@ -10,10 +10,37 @@ use crate::platform;
 use crate::spec::WebViewSpec;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Where the default profile keeps its data, if the application said so before the first
+/// WebView of the process (see [`crate::set_default_data_directory`]).
+static DEFAULT_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The default profile's context exists: its directory can no longer change.
+static DEFAULT_MADE: Mutex<bool> = Mutex::new(false);
+
+/// Sets the default profile's directory; false (nothing changed) once the default profile
+/// exists, unless `dir` is the one it has.
+pub fn set_default_data_directory(dir: PathBuf) -> bool {
+    let made = DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner());
+    let mut current = DEFAULT_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    if *made {
+        return current.as_ref() == Some(&dir);
+    }
+    *current = Some(dir);
+    true
+}
+
+fn default_dir() -> Option<PathBuf> {
+    DEFAULT_DIR
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+}
 
 /// The contexts WebViews are built with, by data directory (`None`: the default one).
 pub(crate) struct Profiles {
-    default: Option<wry::WebContext>,
+    /// Made with the first WebView of the default profile.
+    default: Option<Option<wry::WebContext>>,
     by_dir: HashMap<PathBuf, wry::WebContext>,
     /// Profiles whose context has had a WebView built with it, so the schemes registered on
     /// the process's contexts are registered on it too.
@@ -23,7 +50,7 @@ pub(crate) struct Profiles {
 impl Profiles {
     pub(crate) fn new() -> Self {
         Profiles {
-            default: platform::web_context(),
+            default: None,
             by_dir: HashMap::new(),
             adopted: HashSet::new(),
         }
@@ -35,8 +62,21 @@ impl Profiles {
         if spec.incognito {
             return None;
         }
-        match &spec.data_directory {
-            None => self.default.as_mut(),
+        let dir = spec
+            .data_directory
+            .clone()
+            .filter(|dir| Some(dir) != default_dir().as_ref());
+        match &dir {
+            None => self
+                .default
+                .get_or_insert_with(|| {
+                    *DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner()) = true;
+                    match default_dir() {
+                        Some(dir) => Some(wry::WebContext::new(Some(dir))),
+                        None => platform::web_context(),
+                    }
+                })
+                .as_mut(),
             Some(dir) => Some(
                 self.by_dir
                     .entry(dir.clone())
@@ -47,12 +87,19 @@ impl Profiles {
 
     /// True once a WebView of `spec`'s (shared) profile has been built.
     pub(crate) fn is_adopted(&self, spec: &WebViewSpec) -> bool {
-        !spec.incognito && self.adopted.contains(&spec.data_directory)
+        !spec.incognito && self.adopted.contains(&key(spec))
     }
 
     pub(crate) fn mark_adopted(&mut self, spec: &WebViewSpec) {
         if !spec.incognito {
-            self.adopted.insert(spec.data_directory.clone());
+            self.adopted.insert(key(spec));
         }
     }
+}
+
+/// A profile's key: its directory, `None` for the default one (whatever its directory).
+fn key(spec: &WebViewSpec) -> Option<PathBuf> {
+    spec.data_directory
+        .clone()
+        .filter(|dir| Some(dir) != default_dir().as_ref())
 }

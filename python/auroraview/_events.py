@@ -140,15 +140,16 @@ class WindowEvents:
         self.sync_guards()
 
     def sync_guards(self) -> None:
-        """Tells the runtime which requests we decide (only those are held for us)."""
+        """Tells the runtime which requests we decide (only those are held for us). Under
+        the lock, so the runtime hears the latest state last."""
         with self._lock:
             guards = (
                 bool(self.callbacks["navigation"]),
                 bool(self.callbacks["close_requested"]) or self.page_close_guard,
             )
-            changed = guards != self._guards
+            if guards == self._guards or self.core is None or self.core.closed:
+                return
             self._guards = guards
-        if changed and self.core is not None and not self.core.closed:
             try:
                 self.core.set_guards(guards[0], guards[1], self.veto_timeout)
             except BaseException as exc:

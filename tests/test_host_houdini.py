@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import threading
-import time
 
 import pytest
 from auroraview import utils
@@ -161,21 +160,26 @@ def test_work_is_cut_into_short_slices(fast_houdini):
 
 def test_round_trip_on_a_slow_loop_costs_about_one_tick(slow_houdini):
     """On a 19 Hz loop the adapter adds no ticks of its own: each sync call is served by
-    the next pass of the loop (<= ~2 periods), not after several."""
+    the next pass of the loop, not after several. Counted in passes of the fake loop, not
+    timed (a loaded machine slows the loop and the call alike)."""
     warm_up(slow_houdini)
-    latencies = []
+    loop = slow_houdini.fake.loop
+    main = threading.main_thread().ident
+    passes = []
 
     def worker(_):
         for _ in range(10):
-            t0 = time.monotonic()
-            utils.run_on_main_thread_sync(threading.get_ident, timeout=5)
-            latencies.append(time.monotonic() - t0)
+            before = loop.iterations
+            assert utils.run_on_main_thread_sync(threading.get_ident, timeout=5) == main
+            passes.append(loop.iterations - before)
 
     t = start_threads(worker, 1)
-    slow_houdini.serve_until(lambda: len(latencies) == 10, 10)
+    slow_houdini.serve_until(lambda: len(passes) == 10, 10)
     join_all(t)
-    assert max(latencies) < 2 * SLOW_PERIOD + 0.03, latencies
-    assert statistics.median(latencies) < 1.5 * SLOW_PERIOD, latencies
+    # The pass running when the call was made may end before it sees the call: the next
+    # one serves it. Two passes at most, and most calls within one.
+    assert max(passes) <= 2, passes
+    assert statistics.median(passes) <= 1, passes
 
 
 def test_workers_create_nodes_through_the_dispatcher(fast_houdini):

@@ -15,7 +15,9 @@ pump (``pump_main_thread()`` / ``run_main_loop()``); an unserved call fails with
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from auroraview import utils
@@ -241,15 +243,30 @@ def test_real_bpy_unserved_call_raises_no_main_loop_error():
 
 
 @real_bpy
-def test_real_bpy_webview_panel():
+def test_real_bpy_webview_panel(tmp_path):
     # A real WebView (WebKitGTK, own mode) in real Blender: the page's dcc_mode calls add
     # cubes with bpy.ops on the main thread, a background job streams progress, a handler's
-    # exception rejects its call; show() serves the main thread (nothing else would in
-    # background mode) until the page closes the WebView.
-    r = run_script("real_bpy_webview.py", timeout=90)
+    # exception rejects its call, the page's "Save as" opens the native dialog (answered
+    # here by real keystrokes: Return accepts the suggested name) and a handler saves the
+    # .blend there; show() serves the main thread (nothing else would in background mode)
+    # until the page closes the WebView.
+    sys.path.insert(0, str(Path(__file__).parent / "webview"))
+    from xinput import find_window, xdotool
+
+    def answer() -> None:
+        xid = find_window("Save scene as", timeout=60)
+        if xid is not None:
+            xdotool("windowfocus", "--sync", str(xid))
+            xdotool("key", "Return")
+
+    typist = threading.Thread(target=answer, daemon=True)
+    typist.start()
+    r = run_script("real_bpy_webview.py", str(tmp_path), timeout=90)
+    typist.join(5)
     assert r["host"] == "blender" and r["background"] is True and r["mode"] == "own"
     assert len(r["names"]) == 5 and r["all_exist"], r
     assert r["sizes"] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert r["progress_in_order"] and r["total"] == 100
     assert r["failed"] == ["ValueError", "bad size"]
-    assert r["handler_calls"] == 8 and r["all_on_main"]
+    assert r["saved"] == str(tmp_path / "cubes.blend") and r["saved_exists"], r
+    assert r["handler_calls"] == 9 and r["all_on_main"]

@@ -3,13 +3,18 @@ WebView (WebKitGTK, own mode): a panel inside Blender. Prints ``RESULT {json}``.
 
 The page drives everything: it calls ``dcc_mode`` handlers that add cubes with ``bpy.ops``
 (they must run on Blender's main thread), starts a background job that streams progress
-events, checks that a handler's exception rejects its call, and reports what it saw. The
-script's main thread serves the dispatcher in ``webview.show()`` until the page closes it.
+events, checks that a handler's exception rejects its call, asks where to save through the
+native "Save as" dialog (``auroraview.dialog.save``: Blender has no Qt; the test answers the
+dialog with real keystrokes when a folder is given as argv[1]) and saves the scene there,
+and reports what it saw. The script's main thread serves the dispatcher in
+``webview.show()`` until the page closes it.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
 import time
 
@@ -29,7 +34,14 @@ auroraview.whenReady().then(async function () {
   const total = await jobDone;
   const failed = await auroraview.call("add_cube", {size: -1})
     .then(function () { return null; }, function (e) { return [e.name, e.message]; });
-  await auroraview.call("done", {names: names, progress: progress, total: total, failed: failed});
+  let saved = null;
+  if (SAVE_DIR) {
+    const path = await auroraview.dialog.save({title: "Save scene as",
+                                               defaultPath: SAVE_DIR + "/cubes.blend"});
+    saved = path && await auroraview.call("save_as", path);
+  }
+  await auroraview.call("done", {names: names, progress: progress, total: total, failed: failed,
+                                 saved: saved});
 });
 </script></body></html>"""
 
@@ -37,7 +49,9 @@ auroraview.whenReady().then(async function () {
 def main() -> dict:
     seen_threads: list[int] = []
     report: dict = {}
-    webview = WebView(title="auroraview in Blender", html=PAGE, dcc_mode=True)
+    save_dir = sys.argv[1] if len(sys.argv) > 1 else ""
+    page = PAGE.replace("SAVE_DIR", json.dumps(save_dir))
+    webview = WebView(title="auroraview in Blender", html=page, dcc_mode=True)
 
     @webview.on("add_cube")
     def add_cube(data: dict) -> str:
@@ -58,6 +72,12 @@ def main() -> dict:
 
         threading.Thread(target=job, daemon=True).start()
         return True
+
+    @webview.on("save_as")
+    def save_as(path: str) -> str:
+        seen_threads.append(threading.get_ident())
+        bpy.ops.wm.save_as_mainfile(filepath=path)
+        return bpy.data.filepath
 
     @webview.on("done")
     def done(data: dict) -> None:
@@ -81,6 +101,8 @@ def main() -> dict:
         "progress_in_order": report.get("progress") == list(range(100)),
         "total": report.get("total"),
         "failed": report.get("failed"),
+        "saved": report.get("saved"),
+        "saved_exists": bool(report.get("saved")) and os.path.isfile(report["saved"]),
         "handler_calls": len(seen_threads),
         "all_on_main": all(t == MAIN for t in seen_threads),
         "elapsed": time.monotonic() - t0,

@@ -25,8 +25,9 @@
 //! in through the waker and by calling `pump` on their main thread.
 
 use crate::error::{panic_message, DispatchError};
+use crate::pending::call_job;
+pub use crate::pending::Pending;
 use crate::queue::{Job, JobQueue};
-use crate::slot::{Slot, SlotState};
 use crate::spin::Spinner;
 use crate::sync::{
     current_thread, lock, park_timeout, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, Ordering,
@@ -206,7 +207,7 @@ impl Dispatcher {
             .store(duration_ns(spin), Ordering::Relaxed);
     }
 
-    fn spin(&self) -> Duration {
+    pub(crate) fn spin(&self) -> Duration {
         if cfg!(loom) {
             Duration::ZERO
         } else {
@@ -222,6 +223,14 @@ impl Dispatcher {
     /// True after [`Dispatcher::shutdown`].
     pub fn is_closed(&self) -> bool {
         self.inner.queue.is_closed()
+    }
+
+    /// True if the owner has not pumped since pump `since` and is not pumping now: a call
+    /// that timed out then never had a chance to run.
+    pub(crate) fn owner_idle_since(&self, since: u64) -> bool {
+        let inner = &*self.inner;
+        inner.pumps.load(Ordering::Acquire) == since
+            && inner.pump_depth.load(Ordering::Acquire) == 0
     }
 
     /// How many times the owner has pumped so far.
@@ -250,17 +259,9 @@ impl Dispatcher {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let slot = Arc::new(Slot::new());
-        let pumps = self.pump_count();
-        self.enqueue(Box::new(CallJob {
-            f,
-            slot: slot.clone(),
-        }))?;
-        Ok(Pending {
-            slot,
-            dispatcher: self.clone(),
-            pumps_at_submit: pumps,
-        })
+        let (job, pending) = call_job(f, self.clone());
+        self.enqueue(job)?;
+        Ok(pending)
     }
 
     /// Runs `f` on the owner thread and returns its value, waiting at most `timeout`.
@@ -476,129 +477,4 @@ fn run_job(job: Job) {
 
 fn duration_ns(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// A `call` job: runs `f` if its caller has not cancelled it and stores the outcome.
-struct CallJob<F, T> {
-    f: F,
-    slot: Arc<Slot<T>>,
-}
-
-impl<F, T> Task for CallJob<F, T>
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    fn run(self: Box<Self>) {
-        let CallJob { f, slot } = *self;
-        if slot.try_start() {
-            let outcome = catch_unwind(AssertUnwindSafe(f))
-                .map_err(|p| DispatchError::Panicked(panic_message(&*p)));
-            slot.complete(outcome);
-        }
-    }
-
-    fn abandon(self: Box<Self>, reason: DispatchError) {
-        if self.slot.try_start() {
-            self.slot.complete(Err(reason));
-        }
-    }
-}
-
-/// A submitted call: wait for its outcome (bounded) or cancel it before it starts.
-pub struct Pending<T> {
-    slot: Arc<Slot<T>>,
-    dispatcher: Dispatcher,
-    pumps_at_submit: u64,
-}
-
-impl<T> Pending<T> {
-    /// Cancels the task if it has not started. True if this call cancelled it (false if it
-    /// had started, finished, or was cancelled already).
-    pub fn cancel(&self) -> bool {
-        self.slot.try_cancel()
-    }
-
-    /// True once the outcome is available.
-    pub fn is_done(&self) -> bool {
-        self.slot.state() == SlotState::Done
-    }
-
-    /// Waits at most `timeout`. On timeout a task that has not started is cancelled.
-    pub fn wait_timeout(self, timeout: Duration) -> Result<T, DispatchError> {
-        let deadline = Instant::now().checked_add(timeout);
-        self.wait_deadline(deadline)
-    }
-
-    /// Waits until `deadline` (`None`: the deadline is too far to represent; the wait is
-    /// then bounded only by the task). On expiry a task that has not started is cancelled.
-    pub fn wait_deadline(self, deadline: Option<Instant>) -> Result<T, DispatchError> {
-        if self.wait_until(deadline) {
-            self.outcome()
-        } else {
-            self.expire()
-        }
-    }
-
-    /// Waits until the outcome is available or `until` passes, without cancelling
-    /// anything. True if the outcome is available (then [`Pending::wait_deadline`] returns
-    /// it at once). Lets a caller wait in slices and do work between them.
-    pub fn wait_until(&self, until: Option<Instant>) -> bool {
-        let mut spinner = Spinner::new(self.dispatcher.spin());
-        let mut registered = false;
-        loop {
-            if matches!(self.slot.state(), SlotState::Done | SlotState::Cancelled) {
-                return true;
-            }
-            if !registered && spinner.spin() {
-                continue;
-            }
-            let now = Instant::now();
-            if until.is_some_and(|d| now >= d) {
-                return false;
-            }
-            if !registered {
-                // Register, then re-check the state before parking (see slot.rs).
-                self.slot.register_waiter();
-                registered = true;
-                continue;
-            }
-            park_timeout(until.map_or(Duration::from_secs(3600), |d| {
-                d.saturating_duration_since(now)
-            }));
-        }
-    }
-
-    fn outcome(&self) -> Result<T, DispatchError> {
-        match self.slot.state() {
-            SlotState::Cancelled => Err(DispatchError::Cancelled),
-            _ => self.take(),
-        }
-    }
-
-    fn take(&self) -> Result<T, DispatchError> {
-        self.slot
-            .take()
-            .expect("a DONE slot holds its outcome until the single waiter takes it")
-    }
-
-    fn expire(&self) -> Result<T, DispatchError> {
-        if self.slot.try_cancel() {
-            let inner = &*self.dispatcher.inner;
-            let owner_idle = inner.pumps.load(Ordering::Acquire) == self.pumps_at_submit
-                && inner.pump_depth.load(Ordering::Acquire) == 0;
-            return Err(DispatchError::Timeout {
-                started: false,
-                owner_idle,
-            });
-        }
-        match self.slot.state() {
-            SlotState::Done => self.take(),
-            SlotState::Cancelled => Err(DispatchError::Cancelled),
-            SlotState::Running | SlotState::Pending => Err(DispatchError::Timeout {
-                started: true,
-                owner_idle: false,
-            }),
-        }
-    }
 }

@@ -16,6 +16,7 @@ pub mod command_queue;
 mod dispatcher;
 mod error;
 pub mod ipc;
+mod pending;
 mod queue;
 mod slot;
 pub mod spin;

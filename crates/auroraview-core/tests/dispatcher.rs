@@ -3,6 +3,9 @@
 //! In every test the test thread itself is the dispatcher's owner unless said otherwise;
 //! tasks record `ThreadKey::current()` so a task run on the wrong thread fails the test.
 
+// Test scenarios read top to bottom; the 80-line rule is for library code.
+#![allow(clippy::too_many_lines)]
+
 use auroraview_core::{
     DispatchError, Dispatcher, DispatcherConfig, PumpReport, RunExit, Task, ThreadKey,
 };

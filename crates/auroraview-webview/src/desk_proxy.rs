@@ -1,13 +1,11 @@
 //! [`WebViewProxy`] methods for window events, the inspector and dialogs: each only queues a
 //! command for the UI thread (see `ui/events.rs`, `ui/dialogs.rs`) and returns.
 
+use crate::commands::{DeskCommand, UiCommand};
 use crate::dialog::{DialogRequest, DialogSpec};
 use crate::error::{EvalError, SendError};
 use crate::proxy::WebViewProxy;
 use crate::reactor::{Completion, ReactorMsg};
-use crate::runtime::UiCommand;
-use crate::ui::DeskCommand;
-use auroraview_core::command_queue::Wake;
 use std::time::{Duration, Instant};
 
 impl WebViewProxy {
@@ -57,9 +55,7 @@ impl WebViewProxy {
             if matches!(outcome, Err(EvalError::Timeout)) {
                 // Nobody waits for its answer any more: take the dialog away.
                 let cmd = UiCommand::Desk(DeskCommand::DismissDialog { view, id });
-                if rt.queue.force_push(cmd) == Wake::Needed {
-                    crate::platform::wake();
-                }
+                rt.commands.force_push(cmd);
             }
             done(outcome)
         });

@@ -7,18 +7,31 @@
 //! and never waits; handlers run on a per-WebView handler thread ([`IpcSink`]); evaluation
 //! results complete on the completion thread; every wait is bounded.
 //!
-//! What lives where: `runtime.rs` (the process singleton and `create`), `proxy.rs` (commands
-//! from any thread), `ui.rs` (UI-thread state and passes), `reactor.rs` (completions),
-//! `sink.rs` (handler threads), `origin.rs` (which pages get the bridge), `noise.rs` (the cap
-//! on warnings a page can cause), `platform/` (all platform code). What must not live here: Python, or the page protocol itself (that is
+//! What lives where, bottom to top of the module graph (a module imports only those above it
+//! in this list, besides plain data types):
+//! - `commands.rs`: what the UI thread can be asked, and the one push-then-wake handle;
+//! - `inner.rs`: the state every handle shares; `view_state.rs`: one WebView's shared state;
+//! - `reactor.rs` (completions on the completion thread), `evals.rs` (pending evaluations);
+//! - `proxy.rs` (commands from any thread), `desk_proxy.rs` (window events and dialogs);
+//! - `sink.rs` (handler threads), `call.rs` (one page call's exactly-once answer);
+//! - `ui/` (the UI thread's state and passes), `scheme/` (custom schemes);
+//! - `runtime.rs` (the process singleton and `create`): on top, the only module that starts
+//!   threads;
+//! - `platform/`: all platform code, reached by `ui/` through its hooks;
+//! - `origin.rs` (which pages get the bridge), `noise.rs` (the cap on warnings a page can
+//!   cause), `spec.rs`, `error.rs`, `spin.rs`: leaves.
+//!
+//! What must not live here: Python, or the page protocol itself (that is
 //! `auroraview_core::ipc`).
 
 mod bridge;
 mod call;
+mod commands;
 mod desk_proxy;
 mod dialog;
 mod error;
 mod evals;
+mod inner;
 mod noise;
 mod origin;
 mod platform;
@@ -34,12 +47,13 @@ mod view_state;
 mod window_event;
 
 pub use call::{PageCall, Responder, INTERNAL_ERROR};
+pub use commands::COMMAND_QUEUE_CAPACITY;
 pub use dialog::{DialogKind, DialogSpec, MessageLevel};
 pub use error::{EvalError, SendError, StartError};
 pub use origin::origin_of;
 pub use proxy::WebViewProxy;
 pub use reactor::{CloseHook, Completion};
-pub use runtime::{Mode, Runtime, RuntimeStats, COMMAND_QUEUE_CAPACITY};
+pub use runtime::{Mode, Runtime, RuntimeStats};
 pub use scheme::assets::{canonical_root, ASSET_HOST, ASSET_SCHEME};
 pub use scheme::{
     check_scheme, ProtocolRequest, ProtocolResponder, ProtocolResponse, ResponseBody,

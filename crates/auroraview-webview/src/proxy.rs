@@ -4,12 +4,13 @@
 //! returns; nothing here touches the WebView. Results come back through completions run on
 //! the completion thread (`reactor.rs`), each exactly once, or through a bounded wait.
 
+use crate::commands::UiCommand;
 use crate::error::{EvalError, SendError};
+use crate::inner::RuntimeInner;
 use crate::reactor::{CloseHook, Completion, ReactorMsg};
-use crate::runtime::{RuntimeInner, UiCommand};
 use crate::spin::{spin_recv, Spun, SPIN};
-pub(crate) use crate::view_state::ViewShared;
-use auroraview_core::command_queue::{PushError, Wake};
+use crate::view_state::ViewShared;
+
 use auroraview_core::ipc::{JsError, OpError, PageOp};
 use auroraview_core::ThreadKey;
 use std::sync::Arc;
@@ -69,7 +70,7 @@ impl WebViewProxy {
         if self.is_closed() {
             return Err(SendError::Closed);
         }
-        self.rt.push(cmd)
+        self.rt.commands.push(cmd)
     }
 
     fn page_op(&self, op: Result<PageOp, OpError>) -> Result<(), SendError> {
@@ -197,9 +198,7 @@ impl WebViewProxy {
             page,
             op,
         };
-        if self.rt.queue.force_push(cmd) == Wake::Needed {
-            crate::platform::wake();
-        }
+        self.rt.commands.force_push(cmd);
         Ok(())
     }
 
@@ -275,7 +274,7 @@ impl WebViewProxy {
             parent,
         })?;
         if ThreadKey::current() == self.rt.ui_thread {
-            crate::ui::process();
+            crate::platform::run_pass_here();
         }
         Ok(())
     }
@@ -287,28 +286,8 @@ impl WebViewProxy {
             return;
         }
         // Never refused, even at the queue's bound.
-        if self
-            .rt
-            .queue
-            .force_push(UiCommand::Close { view: self.view.id })
-            == Wake::Needed
-        {
-            crate::platform::wake();
-        }
-    }
-}
-
-impl RuntimeInner {
-    pub(crate) fn push(&self, cmd: UiCommand) -> Result<(), SendError> {
-        match self.queue.push(cmd) {
-            Ok(Wake::Needed) => {
-                crate::platform::wake();
-                Ok(())
-            }
-            Ok(Wake::AlreadyPending) => Ok(()),
-            Err(PushError::Full(_)) => Err(SendError::QueueFull {
-                capacity: self.queue.capacity(),
-            }),
-        }
+        self.rt
+            .commands
+            .force_push(UiCommand::Close { view: self.view.id });
     }
 }

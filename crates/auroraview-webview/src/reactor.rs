@@ -11,8 +11,8 @@
 
 use crate::error::EvalError;
 use crate::evals::PendingEvals;
-use crate::proxy::ViewShared;
 use crate::spin::{spin_recv, Spun, SPIN};
+use crate::view_state::ViewShared;
 use auroraview_core::ThreadKey;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use std::collections::HashMap;

@@ -2,124 +2,19 @@
 //! the completion thread. Started on first use, kept for the life of the process (on Linux
 //! only one thread per process may ever own GLib's default main context).
 
+use crate::commands::{CreateRequest, UiCommand};
 use crate::error::StartError;
-use crate::proxy::{ViewShared, WebViewProxy};
+pub use crate::inner::Mode;
+use crate::inner::RuntimeInner;
+use crate::proxy::WebViewProxy;
 use crate::reactor::Reactor;
-use crate::sink::{spawn_handler_thread, Inbox, IpcSink};
+use crate::sink::{spawn_handler_thread, IpcSink};
 use crate::spec::WebViewSpec;
-use auroraview_core::command_queue::{CommandQueue, Wake};
-use auroraview_core::ipc::PageOp;
+use crate::view_state::ViewShared;
 use auroraview_core::ThreadKey;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// How many commands may wait for the UI thread at once. Past it, senders get
-/// `SendError::QueueFull` (the command is not queued, and not silently dropped).
-pub const COMMAND_QUEUE_CAPACITY: usize = 1 << 20;
-
-/// A command for the UI thread.
-pub(crate) enum UiCommand {
-    Create(Box<CreateRequest>),
-    Page {
-        view: u64,
-        op: PageOp,
-    },
-    Resolve {
-        view: u64,
-        page: u64,
-        op: PageOp,
-    },
-    LoadUrl {
-        view: u64,
-        url: String,
-    },
-    LoadHtml {
-        view: u64,
-        html: String,
-    },
-    Reload {
-        view: u64,
-    },
-    SetTitle {
-        view: u64,
-        title: String,
-    },
-    SetVisible {
-        view: u64,
-        visible: bool,
-    },
-    SetBounds {
-        view: u64,
-        bounds: wry::Rect,
-    },
-    Reparent {
-        view: u64,
-        parent: Option<u64>,
-    },
-    Close {
-        view: u64,
-    },
-    /// A worker's answer to a custom-scheme request (`ui/scheme.rs`).
-    SchemeReply {
-        view: u64,
-        request: u64,
-        reply: crate::scheme::SchemeReply,
-    },
-    /// `register_protocol`: the view's requests for `scheme` go to its sink.
-    RegisterScheme {
-        view: u64,
-        scheme: String,
-    },
-    /// Window events, page events and dialogs (`ui/events.rs`).
-    Desk(crate::ui::DeskCommand),
-}
-
-pub(crate) struct CreateRequest {
-    pub(crate) spec: WebViewSpec,
-    pub(crate) shared: Arc<ViewShared>,
-    pub(crate) inbound: Inbox,
-    /// Answers the view's custom-scheme requests (on the protocol threads).
-    pub(crate) sink: Arc<dyn IpcSink>,
-    pub(crate) reply: crossbeam_channel::Sender<Result<(), StartError>>,
-}
-
-pub(crate) struct RuntimeInner {
-    pub(crate) queue: CommandQueue<UiCommand>,
-    pub(crate) reactor: Reactor,
-    pub(crate) ui_thread: ThreadKey,
-    pub(crate) mode: Mode,
-    next_view: AtomicU64,
-    next_eval: AtomicU64,
-    /// WebViews that exist on the UI thread now.
-    pub(crate) open_views: AtomicUsize,
-}
-
-impl RuntimeInner {
-    pub(crate) fn next_eval_id(&self) -> u64 {
-        self.next_eval.fetch_add(1, Ordering::Relaxed)
-    }
-}
-
-/// Where the UI thread comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// A dedicated UI thread that runs its own event loop (standalone scripts, hosts whose
-    /// loop is not GLib's).
-    Own,
-    /// The calling thread, normally the host's main thread, whose running event loop already
-    /// services the WebViews (Qt on GLib on Linux). No second loop, no nested pumping.
-    Hosted,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Own => "own",
-            Mode::Hosted => "hosted",
-        }
-    }
-}
 
 /// What the runtime holds now: for diagnostics, and for tests that check nothing was left
 /// behind.
@@ -166,26 +61,15 @@ impl Runtime {
         }
         let reactor = Reactor::start()
             .map_err(|e| StartError(format!("cannot start the completion thread: {e}")))?;
-        let parts = Arc::new(Mutex::new(Some((
-            CommandQueue::new(COMMAND_QUEUE_CAPACITY),
-            reactor,
-        ))));
+        let parts = Arc::new(Mutex::new(Some(reactor)));
         let (tx, rx) = crossbeam_channel::bounded(1);
         let on_start = move |ui_thread: ThreadKey| {
-            let (queue, reactor) = parts
+            let reactor = parts
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .take()
                 .expect("the UI thread starts once");
-            let inner = Arc::new(RuntimeInner {
-                queue,
-                reactor,
-                ui_thread,
-                mode,
-                next_view: AtomicU64::new(1),
-                next_eval: AtomicU64::new(1),
-                open_views: AtomicUsize::new(0),
-            });
+            let inner = Arc::new(RuntimeInner::new(reactor, ui_thread, mode));
             crate::ui::install(inner.clone());
             let _ = tx.send(inner);
         };
@@ -207,7 +91,7 @@ impl Runtime {
         RuntimeStats {
             open_views: self.inner.open_views.load(Ordering::Acquire),
             pending_evals: self.inner.reactor.pending(),
-            queued_commands: self.inner.queue.len(),
+            queued_commands: self.inner.commands.len(),
         }
     }
 
@@ -246,7 +130,7 @@ impl Runtime {
                 "a WebView cannot be created synchronously from the UI thread".into(),
             ));
         }
-        let id = self.inner.next_view.fetch_add(1, Ordering::Relaxed);
+        let id = self.inner.next_view_id();
         let shared = Arc::new(ViewShared::new(id));
         let proxy = WebViewProxy {
             view: shared.clone(),
@@ -276,14 +160,9 @@ impl Runtime {
             reply_rx.try_recv().map_err(|_| ())
         } else {
             // Ahead of whatever the UI thread has queued.
-            if self
-                .inner
-                .queue
-                .push_priority(UiCommand::Create(Box::new(request)))
-                == Wake::Needed
-            {
-                crate::platform::wake();
-            }
+            self.inner
+                .commands
+                .push_priority(UiCommand::Create(Box::new(request)));
             reply_rx.recv_timeout(timeout).map_err(|_| ())
         };
         match reply {

@@ -12,8 +12,8 @@
 //!
 //! What must not live here: UI-thread state (`ui/events.rs`), platform calls.
 
+use crate::inner::RuntimeInner;
 use crate::reactor::ReactorMsg;
-use crate::runtime::RuntimeInner;
 use std::sync::Arc;
 
 /// Kinds of window events, as the sink sees them.

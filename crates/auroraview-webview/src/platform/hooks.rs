@@ -54,8 +54,9 @@ fn current() -> Option<Rc<UiHooks>> {
     hooks
 }
 
-/// A wake arrived on this (UI) thread.
-pub(super) fn process() {
+/// A wake arrived on this (UI) thread. Also how code above the platform runs a pass now on
+/// the UI thread (`platform::run_pass_here`) without calling up into `ui/`.
+pub(crate) fn process() {
     if let Some(hooks) = current() {
         (hooks.process)();
     }

@@ -33,6 +33,7 @@
 //! (scripts/check-cross.sh).
 
 mod hooks;
+pub(crate) use hooks::process as run_pass_here;
 pub(crate) use hooks::UiHooks;
 
 #[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]

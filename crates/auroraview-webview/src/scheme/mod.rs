@@ -16,10 +16,9 @@
 pub mod assets;
 mod pool;
 
+use crate::commands::UiCommand;
 use crate::error::SendError;
 use crate::proxy::WebViewProxy;
-use crate::runtime::UiCommand;
-use auroraview_core::command_queue::Wake;
 use std::fs::File;
 use std::path::PathBuf;
 
@@ -310,9 +309,7 @@ pub(crate) fn send_reply(
         request,
         reply,
     };
-    if proxy.rt.queue.force_push(cmd) == Wake::Needed {
-        crate::platform::wake();
-    }
+    proxy.rt.commands.force_push(cmd);
     Ok(())
 }
 

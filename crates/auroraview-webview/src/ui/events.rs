@@ -12,13 +12,13 @@
 
 use super::view::{page_warning, release_held, View};
 use super::{UiEvent, UiState};
+use crate::commands::{DeskCommand, UiCommand};
 use crate::error::EvalError;
+use crate::inner::RuntimeInner;
 use crate::platform::desk::PolicyHandle;
 use crate::reactor::ReactorMsg;
-use crate::runtime::{RuntimeInner, UiCommand};
 use crate::sink::HandlerMsg;
 use crate::window_event::{json_str, kind, Decision, WindowEvent};
-use auroraview_core::command_queue::Wake;
 use auroraview_core::ipc::PageOp;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -27,37 +27,6 @@ use std::time::{Duration, Instant};
 
 /// How long a refusable request waits for the application by default.
 pub(crate) const DEFAULT_DECISION_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Commands about window events (from `WebViewProxy`, or the completion thread).
-pub(crate) enum DeskCommand {
-    /// Which requests the application wants to decide, and how long it may take.
-    SetGuards {
-        view: u64,
-        navigation: bool,
-        close: bool,
-        timeout: Duration,
-    },
-    /// Ask to close, as the window's close button does (refusable).
-    RequestClose {
-        view: u64,
-    },
-    /// The answer to decision `id` (or its deadline, or a dropped `Decision`).
-    Decided {
-        view: u64,
-        id: u64,
-        allow: bool,
-    },
-    OpenDevtools {
-        view: u64,
-    },
-    /// A native dialog (`dialogs.rs`).
-    Dialog(Box<crate::dialog::DialogRequest>),
-    /// Nobody waits for dialog `id` any more (its deadline passed): take it away.
-    DismissDialog {
-        view: u64,
-        id: u64,
-    },
-}
 
 /// What the engine or the window reported.
 pub(crate) enum DeskEvent {
@@ -365,9 +334,7 @@ fn open_decision(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, pending: Pendi
                 }
             };
             let cmd = UiCommand::Desk(DeskCommand::Decided { view, id, allow });
-            if back.queue.force_push(cmd) == Wake::Needed {
-                crate::platform::wake();
-            }
+            back.commands.force_push(cmd);
         }),
     });
     v.desk.decisions.insert(id, pending);

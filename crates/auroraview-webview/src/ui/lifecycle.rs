@@ -8,15 +8,19 @@ use super::events::{Desk, DeskEvent};
 use super::scheme::scheme_of;
 use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
 use super::{event, UiEvent, UiState};
+use crate::commands::CreateRequest;
 use crate::error::{EvalError, StartError};
 use crate::noise::NoiseLimit;
 use crate::origin::OriginPolicy;
 use crate::platform::{self, NativeWindow};
 use crate::reactor::ReactorMsg;
-use crate::runtime::CreateRequest;
+use crate::sink::{Inbox, IpcSink};
+use crate::spec::WebViewSpec;
+use crate::view_state::ViewShared;
 use auroraview_core::ipc::PageOp;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 impl UiState {
     pub(super) fn create(&mut self, req: CreateRequest) {
@@ -28,138 +32,12 @@ impl UiState {
             reply,
         } = req;
         let id = shared.id;
-        let token = new_token();
-        let mut policy = OriginPolicy::new(&spec.allowed_origins);
-        #[cfg(not(target_os = "linux"))]
-        platform::desk::warn_window_options(&spec.window);
-        let adopted = self.profiles.is_adopted(&spec);
-        let context = self.profiles.context_for(&spec);
-        let schemes = &mut self.schemes;
-        // A page of a custom scheme loads once its scheme is registered: before the first
-        // WebView exists there is no web context to register it with, so that WebView is
-        // built blank and sent to its URL after.
-        let load_after = spec
-            .url
-            .as_deref()
-            .map(scheme_of)
-            .filter(|s| !matches!(s.as_str(), "http" | "https" | "file" | "data" | "about"))
-            .filter(|s| !adopted || !schemes.is_registered(s));
-        let built = (|| -> Result<(NativeWindow, wry::WebView), StartError> {
-            let window = platform::create_window(&spec, id)?;
-            let builder = match context {
-                Some(context) => wry::WebViewBuilder::new_with_web_context(context),
-                None => wry::WebViewBuilder::new(),
-            };
-            let builder = platform::with_ipc(builder, id)
-                .with_initialization_script(crate::bridge::script(&token, spec.forward_console))
-                .with_on_page_load_handler(move |load, url| match load {
-                    wry::PageLoadEvent::Started => {
-                        event(UiEvent::PageLoadStarted { view: id });
-                        event(DeskEvent::LoadStarted { view: id, url }.into());
-                    }
-                    wry::PageLoadEvent::Finished => {
-                        event(DeskEvent::Loaded { view: id, url }.into());
-                    }
-                })
-                .with_document_title_changed_handler(move |title| {
-                    event(DeskEvent::TitleChanged { view: id, title }.into());
-                })
-                .with_incognito(spec.incognito)
-                .with_transparent(spec.window.transparent)
-                .with_devtools(spec.debug)
-                // wry's defaults (visible, focused) would show a hidden WebView while it is
-                // built and take keyboard focus from the host when embedding.
-                .with_visible(spec.visible)
-                .with_focused(spec.visible && spec.parent.is_none());
-            let builder = if spec.capture_file_drop {
-                builder.with_drag_drop_handler(move |drop| match drop {
-                    wry::DragDropEvent::Drop { paths, position } => {
-                        let (x, y) = position;
-                        event(
-                            DeskEvent::FileDrop {
-                                view: id,
-                                paths,
-                                x,
-                                y,
-                            }
-                            .into(),
-                        );
-                        true
-                    }
-                    _ => false,
-                })
-            } else {
-                builder
-            };
-            let builder = match &spec.url {
-                Some(url) if load_after.is_some() => {
-                    policy.trust_url(url);
-                    builder
-                }
-                Some(url) => {
-                    policy.trust_url(url);
-                    builder.with_url(url)
-                }
-                None => {
-                    policy.trust_inline();
-                    builder.with_html(spec.html.clone().unwrap_or_default())
-                }
-            };
-            let webview = platform::build_webview(builder, &window, &spec)?;
-            if spec.incognito {
-                schemes.register_private(&webview, &spec.schemes);
-            } else {
-                schemes.adopt_context(&webview);
-            }
-            for scheme in &spec.schemes {
-                schemes.ensure(scheme);
-            }
-            if let (Some(url), Some(_)) = (&spec.url, &load_after) {
-                if let Err(err) = webview.load_url(url) {
-                    log::error!("auroraview: WebView {id} cannot load {url}: {err}");
-                }
-            }
-            // Before the loop runs again, so before the page's first script.
-            platform::connect_ipc(&webview, id);
-            platform::watch_web_process(&webview, id);
-            platform::desk::watch_policy(&webview, id);
-            window.set_visible(&webview, spec.visible);
-            Ok((window, webview))
-        })();
+        let built = self.build_engine(&spec, id);
         match built {
-            Ok((window, webview)) => {
+            Ok(engine) => {
                 self.profiles.mark_adopted(&spec);
-                self.views.insert(
-                    id,
-                    View {
-                        shared,
-                        webview,
-                        window,
-                        token,
-                        policy,
-                        page: 0,
-                        ready: false,
-                        gone: None,
-                        inline_html: if spec.url.is_none() {
-                            Some(spec.html.clone().unwrap_or_default())
-                        } else {
-                            None
-                        },
-                        held: Vec::new(),
-                        held_bytes: 0,
-                        batch: Vec::new(),
-                        in_flight: HashSet::new(),
-                        backlog: Default::default(),
-                        inbound,
-                        warned_origin: false,
-                        noise: NoiseLimit::default(),
-                        naive: spec.naive_delivery,
-                        asset_root: spec.asset_root.clone().map(std::sync::Arc::new),
-                        schemes: spec.schemes.iter().cloned().collect(),
-                        sink,
-                        desk: Desk::new(spec.incognito),
-                    },
-                );
+                let view = new_view(&spec, engine, shared, inbound, sink);
+                self.views.insert(id, view);
                 self.rt.open_views.fetch_add(1, Ordering::AcqRel);
                 let _ = reply.send(Ok(()));
             }
@@ -171,6 +49,79 @@ impl UiState {
                 let _ = reply.send(Err(err));
             }
         }
+    }
+
+    /// Builds the window and the engine's view for `spec` (not yet recorded as a View).
+    fn build_engine(&mut self, spec: &WebViewSpec, id: u64) -> Result<Engine, StartError> {
+        let token = new_token();
+        let mut policy = OriginPolicy::new(&spec.allowed_origins);
+        #[cfg(not(target_os = "linux"))]
+        platform::desk::warn_window_options(&spec.window);
+        let adopted = self.profiles.is_adopted(spec);
+        let context = self.profiles.context_for(spec);
+        let schemes = &mut self.schemes;
+        // A page of a custom scheme loads once its scheme is registered: before the first
+        // WebView exists there is no web context to register it with, so that WebView is
+        // built blank and sent to its URL after.
+        let load_after = spec
+            .url
+            .as_deref()
+            .map(scheme_of)
+            .filter(|s| !matches!(s.as_str(), "http" | "https" | "file" | "data" | "about"))
+            .filter(|s| !adopted || !schemes.is_registered(s));
+        let window = platform::create_window(spec, id)?;
+        let builder = match context {
+            Some(context) => wry::WebViewBuilder::new_with_web_context(context),
+            None => wry::WebViewBuilder::new(),
+        };
+        let builder = with_handlers(platform::with_ipc(builder, id), spec, id)
+            .with_initialization_script(crate::bridge::script(&token, spec.forward_console))
+            .with_incognito(spec.incognito)
+            .with_transparent(spec.window.transparent)
+            .with_devtools(spec.debug)
+            // wry's defaults (visible, focused) would show a hidden WebView while it is
+            // built and take keyboard focus from the host when embedding.
+            .with_visible(spec.visible)
+            .with_focused(spec.visible && spec.parent.is_none());
+        let builder = match &spec.url {
+            Some(url) if load_after.is_some() => {
+                policy.trust_url(url);
+                builder
+            }
+            Some(url) => {
+                policy.trust_url(url);
+                builder.with_url(url)
+            }
+            None => {
+                policy.trust_inline();
+                builder.with_html(spec.html.clone().unwrap_or_default())
+            }
+        };
+        let webview = platform::build_webview(builder, &window, spec)?;
+        if spec.incognito {
+            schemes.register_private(&webview, &spec.schemes);
+        } else {
+            schemes.adopt_context(&webview);
+        }
+        for scheme in &spec.schemes {
+            schemes.ensure(scheme);
+        }
+        if let (Some(url), Some(_)) = (&spec.url, &load_after) {
+            if let Err(err) = webview.load_url(url) {
+                log::error!("auroraview: WebView {id} cannot load {url}: {err}");
+            }
+        }
+        // Before the loop runs again, so before the page's first script.
+        platform::connect_ipc(&webview, id);
+        platform::watch_web_process(&webview, id);
+        platform::desk::watch_policy(&webview, id);
+        window.set_visible(&webview, spec.visible);
+        Ok(Engine {
+            window,
+            webview,
+            token,
+            policy,
+        })
     }
 
     pub(super) fn close(&mut self, view: u64) {
@@ -302,5 +253,99 @@ impl UiState {
                 error: EvalError::PageGone(reason),
             });
         }
+    }
+}
+
+/// The engine's callbacks that report to the UI thread: page loads, title changes and, with
+/// `capture_file_drop`, dropped files (taken from the page: it gets no HTML5 drop then).
+fn with_handlers<'a>(
+    builder: wry::WebViewBuilder<'a>,
+    spec: &WebViewSpec,
+    id: u64,
+) -> wry::WebViewBuilder<'a> {
+    let builder = builder
+        .with_on_page_load_handler(move |load, url| match load {
+            wry::PageLoadEvent::Started => {
+                event(UiEvent::PageLoadStarted { view: id });
+                event(DeskEvent::LoadStarted { view: id, url }.into());
+            }
+            wry::PageLoadEvent::Finished => {
+                event(DeskEvent::Loaded { view: id, url }.into());
+            }
+        })
+        .with_document_title_changed_handler(move |title| {
+            event(DeskEvent::TitleChanged { view: id, title }.into());
+        });
+    if !spec.capture_file_drop {
+        return builder;
+    }
+    builder.with_drag_drop_handler(move |drop| match drop {
+        wry::DragDropEvent::Drop { paths, position } => {
+            let (x, y) = position;
+            event(
+                DeskEvent::FileDrop {
+                    view: id,
+                    paths,
+                    x,
+                    y,
+                }
+                .into(),
+            );
+            true
+        }
+        _ => false,
+    })
+}
+
+/// What building a WebView made: its window, the engine's view, the bridge's secret and the
+/// origins it trusts.
+struct Engine {
+    window: NativeWindow,
+    webview: wry::WebView,
+    token: String,
+    policy: OriginPolicy,
+}
+
+/// The UI thread's record of a WebView it has just built.
+fn new_view(
+    spec: &WebViewSpec,
+    engine: Engine,
+    shared: Arc<ViewShared>,
+    inbound: Inbox,
+    sink: Arc<dyn IpcSink>,
+) -> View {
+    let Engine {
+        window,
+        webview,
+        token,
+        policy,
+    } = engine;
+    View {
+        shared,
+        webview,
+        window,
+        token,
+        policy,
+        page: 0,
+        ready: false,
+        gone: None,
+        inline_html: if spec.url.is_none() {
+            Some(spec.html.clone().unwrap_or_default())
+        } else {
+            None
+        },
+        held: Vec::new(),
+        held_bytes: 0,
+        batch: Vec::new(),
+        in_flight: HashSet::new(),
+        backlog: Default::default(),
+        inbound,
+        warned_origin: false,
+        noise: NoiseLimit::default(),
+        naive: spec.naive_delivery,
+        asset_root: spec.asset_root.clone().map(Arc::new),
+        schemes: spec.schemes.iter().cloned().collect(),
+        sink,
+        desk: Desk::new(spec.incognito),
     }
 }

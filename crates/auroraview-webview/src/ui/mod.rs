@@ -23,12 +23,12 @@ pub use profiles::set_default_data_directory;
 mod scheme;
 mod view;
 
-pub(crate) use events::{DeskCommand, DeskEvent};
+pub(crate) use events::DeskEvent;
 
+use crate::commands::UiCommand;
 use crate::error::EvalError;
+use crate::inner::RuntimeInner;
 use crate::platform;
-use crate::runtime::{RuntimeInner, UiCommand};
-use auroraview_core::command_queue::Wake;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::mem::ManuallyDrop;
@@ -163,7 +163,7 @@ fn process_inner() {
 /// Hosted mode, on the UI thread: creates a WebView now, outside the command queue. False
 /// (nothing done) when called from inside a pass or a WebView callback, where the UI state
 /// is in use (the request is dropped, which ends its handler thread).
-pub(crate) fn create_now(req: crate::runtime::CreateRequest) -> bool {
+pub(crate) fn create_now(req: crate::commands::CreateRequest) -> bool {
     contained("creating a WebView", || {
         STATE.with(|cell| {
             let Ok(mut guard) = cell.try_borrow_mut() else {
@@ -214,7 +214,7 @@ impl UiState {
         let start = Instant::now();
         let mut commands = std::mem::take(&mut self.commands);
         loop {
-            self.rt.queue.drain_up_to(&mut commands, PASS_SLICE);
+            self.rt.commands.drain_up_to(&mut commands, PASS_SLICE);
             let drained = commands.len();
             for cmd in commands.drain(..) {
                 self.apply(cmd);
@@ -223,9 +223,7 @@ impl UiState {
                 break;
             }
             if start.elapsed() >= PASS_BUDGET {
-                if self.rt.queue.rearm() == Wake::Needed {
-                    platform::wake();
-                }
+                self.rt.commands.rearm();
                 break;
             }
         }

@@ -9,11 +9,10 @@ use super::view::{flush_view, page_warning, release_held, View};
 use super::UiState;
 use crate::call::{PageCall, Responder};
 use crate::error::EvalError;
+use crate::inner::RuntimeInner;
 use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
-use crate::runtime::RuntimeInner;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
-use auroraview_core::command_queue::Wake;
 use auroraview_core::ipc::{parse_post, Inbound, ParseError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -71,9 +70,7 @@ impl UiState {
             }
             handled += 1;
             if handled % 64 == 0 && start.elapsed() >= BACKLOG_BUDGET && !v.backlog.is_empty() {
-                if rt.queue.rearm() == Wake::Needed {
-                    crate::platform::wake();
-                }
+                rt.commands.rearm();
                 return;
             }
         }

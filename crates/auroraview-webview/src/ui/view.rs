@@ -5,13 +5,13 @@
 //! What must not live here: reacting to commands or page messages (`mod.rs`, `page.rs`).
 
 use crate::error::EvalError;
+use crate::inner::RuntimeInner;
 use crate::noise::NoiseLimit;
 use crate::origin::OriginPolicy;
 use crate::platform::NativeWindow;
-use crate::proxy::ViewShared;
 use crate::reactor::ReactorMsg;
-use crate::runtime::RuntimeInner;
 use crate::sink::Inbox;
+use crate::view_state::ViewShared;
 use auroraview_core::ipc::{render_batch, PageOp};
 use std::collections::HashSet;
 use std::sync::Arc;

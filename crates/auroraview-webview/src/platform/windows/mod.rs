@@ -12,6 +12,7 @@
 //! (`platform::UiHooks`). Tests (`tests/`) run the Win32 layer with their own hooks, and the
 //! runtime without a WebView2 Runtime, under Wine.
 
+mod quiet;
 mod thread;
 mod webview2;
 mod window;

@@ -1,0 +1,66 @@
+//! [`RuntimeInner`]: what every handle to the runtime shares (the UI thread's commands, the
+//! completion thread, the UI thread's key, the mode, id counters), and [`Mode`].
+//!
+//! Below the proxy, the handler threads and the UI thread's state in the module graph: it
+//! imports none of them, and they all reach the runtime through it.
+
+use crate::commands::Commands;
+use crate::reactor::Reactor;
+use auroraview_core::ThreadKey;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// State shared by the runtime's handles and threads.
+pub(crate) struct RuntimeInner {
+    pub(crate) commands: Commands,
+    pub(crate) reactor: Reactor,
+    pub(crate) ui_thread: ThreadKey,
+    pub(crate) mode: Mode,
+    next_view: AtomicU64,
+    next_eval: AtomicU64,
+    /// WebViews that exist on the UI thread now.
+    pub(crate) open_views: AtomicUsize,
+}
+
+impl RuntimeInner {
+    pub(crate) fn new(reactor: Reactor, ui_thread: ThreadKey, mode: Mode) -> Self {
+        Self {
+            commands: Commands::new(),
+            reactor,
+            ui_thread,
+            mode,
+            next_view: AtomicU64::new(1),
+            next_eval: AtomicU64::new(1),
+            open_views: AtomicUsize::new(0),
+        }
+    }
+
+    /// A process-unique WebView id.
+    pub(crate) fn next_view_id(&self) -> u64 {
+        self.next_view.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A process-unique evaluation id.
+    pub(crate) fn next_eval_id(&self) -> u64 {
+        self.next_eval.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Where the UI thread comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A dedicated UI thread that runs its own event loop (standalone scripts, hosts whose
+    /// loop is not GLib's).
+    Own,
+    /// The calling thread, normally the host's main thread, whose running event loop already
+    /// services the WebViews (Qt on GLib on Linux). No second loop, no nested pumping.
+    Hosted,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Own => "own",
+            Mode::Hosted => "hosted",
+        }
+    }
+}

@@ -111,5 +111,7 @@ bench: build
 	$(PY) -c "import PySide6.QtWebEngineWidgets" 2>/dev/null || \
 		$(VENV)/bin/pip install -q "PySide6-Addons==$$($(PY) -c 'import PySide6; print(PySide6.__version__)')"
 	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py
+	# The WebView benchmark's floor row: the same round trips in Rust, no Python.
+	cargo build -q --release -p auroraview-webview --example echo_floor
 	$(WITH_DISPLAY) $(PY) benches/bench_webview.py
 	$(WITH_DISPLAY) $(PY) benches/bench_hosted_flood.py

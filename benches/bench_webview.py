@@ -9,7 +9,11 @@ Prints, for a real WebKitGTK WebView on auroraview's own UI thread:
   delivery (the same runtime with batching switched off);
 - QtWebEngine + QWebChannel (PySide6-Addons), in its own process in the same run, when it is
   installed (it is not part of PySide6-Essentials; reported as not installed otherwise):
-  the same sequential-call and eval measurements, with the slot on the GUI thread.
+  the same sequential-call and eval measurements, with the slot on the GUI thread;
+- the floor: the same call and eval round trips with a Rust echo handler and no Python
+  (``crates/auroraview-webview/examples/echo_floor.rs``, built by ``make bench``), in its
+  own processes in the same run: what the engine and our threads allow, and so what the
+  Python hop costs.
 
 Run: ``make bench`` (or ``scripts/with-display.sh .venv/bin/python benches/bench_webview.py``).
 Figures are medians of repeats; this machine is noisy, so compare ratios within one run.
@@ -21,6 +25,7 @@ import os
 import statistics
 import threading
 import time
+from pathlib import Path
 from typing import Optional
 
 os.environ.setdefault("AURORAVIEW_DISPATCHER", "standalone")
@@ -211,6 +216,29 @@ def webengine_peer() -> Optional[dict]:
     raise RuntimeError(f"the QtWebEngine scenario failed:\n{proc.stdout}\n{proc.stderr}")
 
 
+FLOOR_BIN = Path(__file__).resolve().parent.parent / "target/release/examples/echo_floor"
+
+
+def floor_rows() -> Optional[dict]:
+    """Medians over REPEATS runs of the Rust-only floor (None if it was not built)."""
+    import json
+    import subprocess
+
+    if not FLOOR_BIN.exists():
+        return None
+    runs = []
+    for _ in range(REPEATS):
+        proc = subprocess.run([str(FLOOR_BIN)], capture_output=True, text=True, timeout=300)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("FLOOR ")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"echo_floor failed:\n{proc.stdout}\n{proc.stderr}")
+        runs.append(json.loads(lines[-1][len("FLOOR ") :]))
+    return {
+        key: tuple(statistics.median(r[key][i] for r in runs) for i in (0, 1))
+        for key in ("call", "eval")
+    }
+
+
 def main() -> None:
     results: dict[str, list] = {k: [] for k in ("call", "call_main", "eval", "emit", "naive")}
     done = threading.Event()
@@ -255,6 +283,16 @@ def main() -> None:
     print(f"{'  auroraview (one script per burst)':<44}{emit:>12,.0f}")
     print(f"{'  naive (one script per message)':<44}{naive:>12,.0f}")
     print(f"{'  ratio':<44}{emit / naive:>11.1f}x")
+    floor = floor_rows()
+    if floor is None:
+        print(f"floor (Rust echo, no Python): not built ({FLOOR_BIN.name}), not measured")
+    else:
+        (f50, f99), (fe50, fe99) = floor["call"], floor["eval"]
+        print(f"{'floor: Rust echo, no Python (same run)':<44}{'p50':>12}{'p99':>12}")
+        print(f"{'  JS->Rust->JS call (ms)':<44}{f50:>12.3f}{f99:>12.3f}")
+        print(f"{'  Rust->JS eval_wait round trip (ms)':<44}{fe50:>12.3f}{fe99:>12.3f}")
+        print(f"{'  the Python hop, call p50 (ms)':<44}{call50 - f50:>12.3f}")
+        print(f"{'  the Python hop, eval p50 (ms)':<44}{eval50 - fe50:>12.3f}")
     peer = webengine_peer()
     if peer is None:
         print("QtWebEngine + QWebChannel: not installed (PySide6-Addons), not measured")
@@ -265,14 +303,23 @@ def main() -> None:
         print(f"{'  runJavaScript with callback (ms)':<44}{we50:>12.3f}{we99:>12.3f}")
         print(f"{'  ratio call p50, auroraview / QtWebEngine':<44}{call50 / w50:>11.2f}x")
         print(f"{'  ratio eval p50, auroraview / QtWebEngine':<44}{eval50 / we50:>11.2f}x")
+        if floor is not None:
+            print(f"{'  ratio call p50, floor / QtWebEngine':<44}{f50 / w50:>11.2f}x")
+            print(f"{'  ratio eval p50, floor / QtWebEngine':<44}{fe50 / we50:>11.2f}x")
     print()
-    for label, ok in (
+    targets = [
         ("call p50 <= 0.25 ms", call50 <= 0.25),
         ("call p99 <= 1 ms", call99 <= 1.0),
         ("emit >= 200,000 events/s", emit >= 200_000),
         ("emit >= 5x naive", emit >= 5 * naive),
-    ):
-        print(f"target {label:<28} {'PASS' if ok else 'MISS'}")
+    ]
+    if peer is not None:
+        targets += [
+            ("call p50 <= 0.8x QtWebEngine", call50 <= 0.8 * peer["call"][0]),
+            ("eval p50 <= 1.0x QtWebEngine", eval50 <= 1.0 * peer["eval"][0]),
+        ]
+    for label, ok in targets:
+        print(f"target {label:<30} {'PASS' if ok else 'MISS'}")
 
 
 if __name__ == "__main__":

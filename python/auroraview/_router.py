@@ -27,6 +27,7 @@ import types
 from typing import Any, Callable, Optional
 
 from . import _asyncio, _core, _protocol
+from ._callbacks import run_callback
 from ._channel import Channel, channel_parameter
 from ._describe import describe, type_name
 from ._payload import from_json, to_json, utf8_safe
@@ -393,16 +394,6 @@ class Router:
         # auroraview's own callbacks first: they must not depend on the user's succeeding.
         for callback in list(self.internal_on_closed) + list(self.on_closed):
             run_callback(callback, "a close callback")
-
-
-def run_callback(callback: Callable[[], Any], what: str, *args: Any) -> Optional[Any]:
-    """``callback(*args)``; whatever it raises (BaseException included) is logged and the
-    caller goes on."""
-    try:
-        return callback(*args)
-    except BaseException as exc:
-        logger.warning("auroraview: %s raised %s", what, type_name(exc), exc_info=exc)
-        return None
 
 
 async def _awaited(awaitable: Any) -> Any:

@@ -8,36 +8,30 @@ macOS AppKit allows only the main thread, so hosted is the only mode there). The
 chosen automatically, can be forced with ``WebView(mode=...)`` or
 ``AURORAVIEW_WEBVIEW_MODE``, and a mode that cannot work here fails at construction with a
 message saying why and what to do.
+
+Whether the host's loop can serve WebViews, and what to prepare before a UI thread of our
+own starts, are the host adapter's answers (``HostAdapter.serves_webviews``,
+``prepare_own_mode``): no toolkit is known here.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from typing import Optional
 
 from . import _core
-from ._qt_binding import qt_runs_on_glib, running_qt_core
 from .errors import WebViewStartError
-
-logger = logging.getLogger("auroraview.webview")
+from .utils.thread_dispatcher import host_adapter_class
 
 ENV_VAR = "AURORAVIEW_WEBVIEW_MODE"
 MODES = ("auto", "own", "hosted")
 
 
-def host_loop_serves_webviews(platform: str = sys.platform) -> bool:
-    """True if this process's host event loop can service WebViews on its thread.
-
-    Linux: a Qt application on GLib's dispatcher (GTK shares GLib's default context).
-    Windows: any Qt application (its dispatcher dispatches every message of the thread, our
-    windows' included). macOS: any Qt application (it runs the Cocoa loop on the main
-    thread, which also serves the main dispatch queue).
-    """
-    if platform.startswith("linux"):
-        return qt_runs_on_glib()
-    return running_qt_core() is not None
+def host_loop_serves_webviews() -> bool:
+    """True if this process's host event loop can service WebViews on its thread (the host
+    adapter's answer; see ``HostAdapter.serves_webviews``)."""
+    return host_adapter_class().serves_webviews()
 
 
 def choose_mode(requested: Optional[str] = None) -> str:
@@ -91,15 +85,12 @@ def decide_mode(wanted: str, running: Optional[str], platform: str, host_loop: b
 def ensure_started(mode: str) -> None:
     """Start the runtime in ``mode`` (hosted: on the calling thread, the host's main one).
 
-    Own mode on Linux: our UI thread owns GLib's main context from now on, so a Qt
-    application created later in this process must not use the GLib event dispatcher (it
-    would hang waiting for that context). ``QT_NO_GLIB=1`` is set for it, unless the
-    environment already says otherwise.
+    Own mode: the host adapter first prepares the process for a UI thread of ours
+    (``HostAdapter.prepare_own_mode``; on Linux, Qt applications created later keep off
+    GLib's main context, which our UI thread owns).
     """
-    if mode == "own" and sys.platform.startswith("linux") and running_qt_core() is None:
-        if "QT_NO_GLIB" not in os.environ:
-            os.environ["QT_NO_GLIB"] = "1"
-            logger.info("auroraview: set QT_NO_GLIB=1 for Qt applications created later")
+    if mode == "own":
+        host_adapter_class().prepare_own_mode()
     if _core.runtime_mode() is None:
         from ._profiles import set_default
 

@@ -5,7 +5,9 @@ function's result. ``dcc_thread_safe_async`` (alias ``defer_to_main_thread``, Au
 0.5's name): fire-and-forget. ``wrap_callback_for_dcc`` picks one of the two. All keep
 ``__name__``, ``__doc__`` and ``__wrapped__``, and mark the wrapper so
 ``WebView(dcc_mode=True)`` does not wrap twice. Each works bare (``@dcc_thread_safe``) or
-with options (``@dcc_thread_safe(timeout=5)``).
+with options (``@dcc_thread_safe(timeout=5)``). ``DCCThreadSafeWrapper`` (what
+``WebView.thread_safe()`` returns) lives here too, RFC 0002's home for it; its methods are
+the WebView's page operations (``auroraview._page``), not copies of them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
-from .._defaults import DEFAULT_EVAL_TIMEOUT_MS
+from .._page import PageHandle
 from .thread_dispatcher import is_main_thread, run_on_main_thread, run_on_main_thread_sync
 
 __all__ = [
@@ -123,35 +125,14 @@ def wrap_callback_for_dcc(callback: Callable[..., Any], async_mode: bool = False
     return dcc_thread_safe_async(callback) if async_mode else dcc_thread_safe(callback)
 
 
-class DCCThreadSafeWrapper:
+class DCCThreadSafeWrapper(PageHandle):
     """Cross-thread handle on a WebView (RFC 0002 section 3): every method may be called
-    from any thread. Created by ``WebView.thread_safe()``."""
+    from any thread. Created by ``WebView.thread_safe()``.
 
-    def __init__(self, webview: Any) -> None:
-        self._webview = webview
-        self._proxy = webview.get_proxy()
+    Its methods (``eval_js``, ``eval_js_sync``, ``emit``, ``load_url``, ``load_html``,
+    ``reload``, ``close``, and ``eval_js_async``, ``eval_js_awaitable``, ``closed``) are the
+    WebView's own page operations (``auroraview._page``), with the same signatures and
+    defaults."""
 
-    def eval_js(self, script: str) -> None:
-        """Run ``script`` in the page (fire-and-forget)."""
-        self._proxy.eval_js(script)
-
-    def eval_js_sync(self, script: str, timeout_ms: float = DEFAULT_EVAL_TIMEOUT_MS) -> Any:
-        """Run ``script`` and return its value; waits at most ``timeout_ms``. Raises
-        ``JavaScriptError``, ``EvalTimeoutError``, ``WebViewClosedError``..."""
-        return self._proxy.eval_js_sync(script, timeout_ms)
-
-    def emit(self, event_name: str, data: Any = None) -> None:
-        """Deliver an event to the page."""
-        self._proxy.emit(event_name, {} if data is None else data)
-
-    def load_url(self, url: str) -> None:
-        self._proxy.load_url(url)
-
-    def load_html(self, html: str) -> None:
-        self._proxy.load_html(html)
-
-    def reload(self) -> None:
-        self._proxy.reload()
-
-    def close(self) -> None:
-        self._proxy.close()
+    def __repr__(self) -> str:
+        return f"<auroraview.DCCThreadSafeWrapper of {self._webview!r}>"

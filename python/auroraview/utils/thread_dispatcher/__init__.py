@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
@@ -54,6 +53,7 @@ from .registry import (
     current_host,
     get_dispatcher,
     get_dispatcher_backend,
+    host_adapter_class,
     install_dispatcher,
     needs_recheck,
     recheck_while_waiting,
@@ -102,6 +102,7 @@ __all__ = [
     "get_default_timeout",
     "get_dispatcher",
     "get_dispatcher_backend",
+    "host_adapter_class",
     "install_dispatcher",
     "is_dcc_environment",
     "is_main_thread",
@@ -264,13 +265,16 @@ def _require_main_thread(what: str) -> None:
 
 
 def _install_eagerly() -> None:
-    """Hosts whose hook must be registered on the main thread (Unreal's tick, Blender's
-    timer) get it when auroraview is first imported there, as from a startup script."""
-    if is_main_thread() and any(name in sys.modules for name in ("unreal", "bpy")):
-        try:
+    """Hosts whose hook must be registered on the main thread (``needs_main_thread_install``:
+    Unreal's tick, Blender's timer) get it when auroraview is first imported there, as
+    from a startup script."""
+    if not is_main_thread():
+        return
+    try:
+        if host_adapter_class().needs_main_thread_install():
             install_dispatcher()
-        except Exception:
-            logger.warning("auroraview: could not install the host dispatcher", exc_info=True)
+    except Exception:
+        logger.warning("auroraview: could not install the host dispatcher", exc_info=True)
 
 
 _install_eagerly()

@@ -1,16 +1,22 @@
 """The host-adapter contract: how a host makes its main thread call ``Dispatcher.pump()``.
 
-An adapter knows one host's dispatch API and nothing else: no queueing, no waiting, no
-results (that is the Rust dispatcher's job). Adapters live one per file beside this one; the
-backend registry (``backend_registry.py``) lists them by priority, beside the custom backends
-a studio registers (``backend_adapter.py`` drives those). This is auroraview's internal
-contract; the public one for custom hosts is ``ThreadDispatcherBackend`` (``backends.py``).
+An adapter knows one host's dispatch API, and what the host offers WebViews
+(:meth:`HostAdapter.serves_webviews`, :meth:`HostAdapter.run_until_closed`,
+:meth:`HostAdapter.native_window_id`, :meth:`HostAdapter.prepare_own_mode`: the WebView
+code asks these instead of knowing any toolkit), and nothing else: no queueing, no waiting,
+no results (that is the Rust dispatcher's job). The WebView answers default to those of a
+Qt application in the process, if one runs (``qt.py``): every DCC we know is one, or can
+have one started inside it; a host that serves WebViews some other way overrides them.
+Adapters live one per file beside this one; the backend registry (``backend_registry.py``)
+lists them by priority, beside the custom backends a studio registers
+(``backend_adapter.py`` drives those). This is auroraview's internal contract; the public
+one for custom hosts is ``ThreadDispatcherBackend`` (``backends.py``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
 if TYPE_CHECKING:
     from auroraview._core import Dispatcher
@@ -90,6 +96,51 @@ class HostAdapter:
         dispatcher = self.dispatcher
         if dispatcher is not None and not dispatcher.closed:
             dispatcher.pump()
+
+    # -- what the host offers WebViews (defaults: a Qt application's, see qt.py) -----------
+
+    @classmethod
+    def serves_webviews(cls) -> bool:
+        """True if the host's running event loop on the main thread can also service
+        WebViews there (hosted mode: the WebView runtime then needs no UI thread of its
+        own). Called on any thread."""
+        from .qt import QtAdapter
+
+        return QtAdapter.serves_webviews()
+
+    @classmethod
+    def run_until_closed(
+        cls,
+        subscribe: Callable[[Callable[[], None]], None],
+        finished: Callable[[], bool],
+        timeout: Optional[float] = None,
+    ) -> None:
+        """Run the host's event loop on the main thread (the caller's) until ``finished()``
+        is true, or ``timeout`` seconds have passed. ``subscribe(stop)`` is called first
+        with a ``stop()`` that any thread may call once ``finished()`` has become true;
+        ``finished()`` is then checked before the loop starts, so no stop is missed.
+        Raises ``WrongThreadError`` when no host loop can run here."""
+        from .qt import QtAdapter
+
+        QtAdapter.run_until_closed(subscribe, finished, timeout)
+
+    @classmethod
+    def native_window_id(cls, window: object) -> Optional[int]:
+        """The native window id (an X11 window id, an HWND, an ``NSView*``) of one of the
+        host's window objects (a Qt widget, made a native window first), or None if this
+        host does not know ``window``."""
+        from .qt import QtAdapter
+
+        return QtAdapter.native_window_id(window)
+
+    @classmethod
+    def prepare_own_mode(cls) -> None:
+        """The WebView runtime is about to start a UI thread of its own (own mode): keep
+        the host, and a toolkit the process may start later, from fighting it for the
+        platform's main context (Linux: GLib's)."""
+        from .qt import QtAdapter
+
+        QtAdapter.prepare_own_mode()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -14,14 +14,21 @@ instead (``Dispatcher.use_main_loop_waker``): Qt's loop iterates that context, a
 posted event it is delivered inside a ``processEvents()`` loop that a main-thread handler
 runs (Qt does not deliver events posted during an event's delivery there). It also needs
 neither the GIL nor a signal emit.
+
+What a Qt host offers WebViews is answered here too (``serves_webviews``,
+``run_until_closed``, ``native_window_id``, ``prepare_own_mode``), and by default for every
+other adapter (``base.py``): the WebView code knows no Qt.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from types import ModuleType
 from typing import Any, Callable, Optional
 
-from ..._qt_binding import qt_runs_on_glib, running_qt_core
+from ..._qt_binding import exec_loop, qt_enum, qt_runs_on_glib, running_qt_core
+from ...errors import WrongThreadError
 from .base import HostAdapter, logger
 
 _pump_classes: dict[str, type] = {}
@@ -116,3 +123,61 @@ class QtAdapter(HostAdapter):
             obj.wake_requested.emit()
         except RuntimeError as exc:  # "Internal C++ object already deleted"
             logger.warning("auroraview: the Qt application is gone; cannot wake it (%s)", exc)
+
+    # -- what a Qt application offers WebViews ----------------------------------------------
+
+    @classmethod
+    def serves_webviews(cls) -> bool:
+        """Linux: a Qt application on GLib's event dispatcher (GTK shares GLib's default
+        main context). Windows: any Qt application (its dispatcher dispatches every message
+        of the thread, our windows' included). macOS: any Qt application (it runs the Cocoa
+        loop on the main thread, which also serves the main dispatch queue)."""
+        if sys.platform.startswith("linux"):
+            return qt_runs_on_glib()
+        return running_qt_core() is not None
+
+    @classmethod
+    def run_until_closed(
+        cls,
+        subscribe: Callable[[Callable[[], None]], None],
+        finished: Callable[[], bool],
+        timeout: Optional[float] = None,
+    ) -> None:
+        """A ``QEventLoop`` on the main thread, quit through the dispatcher (``quit()`` is
+        not thread-safe), or by a ``QTimer`` after ``timeout``."""
+        from . import run_on_main_thread
+
+        core = running_qt_core()
+        if core is None:
+            raise WrongThreadError("show(block=True) in hosted mode needs the Qt application")
+        loop = core.QEventLoop()
+        subscribe(lambda: run_on_main_thread(loop.quit))
+        if finished():
+            return
+        if timeout is not None:
+            core.QTimer.singleShot(int(timeout * 1000), loop.quit)
+        if not finished():
+            exec_loop(loop)
+
+    @classmethod
+    def native_window_id(cls, window: object) -> Optional[int]:
+        """A widget's ``winId()``, after making it a native window (``WA_NativeWindow``)."""
+        win_id = getattr(window, "winId", None)
+        if win_id is None:
+            return None
+        set_attribute = getattr(window, "setAttribute", None)
+        core = running_qt_core()
+        if set_attribute is not None and core is not None:
+            set_attribute(qt_enum(core.Qt, "WidgetAttribute", "WA_NativeWindow"))
+        return int(win_id())
+
+    @classmethod
+    def prepare_own_mode(cls) -> None:
+        """Linux: our UI thread owns GLib's main context from now on, so a Qt application
+        created later in this process must not use the GLib event dispatcher (it would hang
+        waiting for that context): ``QT_NO_GLIB=1`` is set for it, unless the environment
+        already says otherwise."""
+        if sys.platform.startswith("linux") and running_qt_core() is None:
+            if "QT_NO_GLIB" not in os.environ:
+                os.environ["QT_NO_GLIB"] = "1"
+                logger.info("auroraview: set QT_NO_GLIB=1 for Qt applications created later")

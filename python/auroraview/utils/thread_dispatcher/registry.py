@@ -222,7 +222,24 @@ def current_host() -> str:
 
 
 def current_adapter() -> Optional[HostAdapter]:
+    """The adapter wired now (None before the first dispatch)."""
     return _adapter
+
+
+def host_adapter_class() -> type[HostAdapter]:
+    """The class of the adapter that serves this process, to ask what the host offers
+    (``serves_webviews()``, ``needs_main_thread_install()``, ...) without wiring anything:
+    the wired adapter's while it is current, else the one selection would choose now
+    (``HostAdapter`` itself when none can be chosen, such as an ``AURORAVIEW_DISPATCHER``
+    that names no backend: the next dispatch reports that). Any thread."""
+    adapter = _adapter
+    if adapter is not None and not _stale and not adapter.provisional:
+        return type(adapter)
+    try:
+        with _lock:
+            return _adapter_class(_choose())
+    except AuroraViewError:
+        return HostAdapter
 
 
 def get_dispatcher_backend() -> ThreadDispatcherBackend:

@@ -24,8 +24,8 @@ from ._payload import from_json, to_json
 from .errors import PayloadError
 
 if TYPE_CHECKING:
+    from ._handlers import HandlerMethods
     from ._router import Router
-    from .webview import WebView
 
 __all__ = ["PAGE_OPERATIONS", "EvalCallback", "PageHandle", "PageMethods"]
 
@@ -141,9 +141,11 @@ class PageMethods:
 
 class PageHandle(PageMethods):
     """A handle on a WebView, made from it: the base of ``WebViewProxy`` and
-    ``DCCThreadSafeWrapper``. It reaches the Rust WebView directly (one hop)."""
+    ``DCCThreadSafeWrapper``. It reaches the Rust WebView directly (one hop). (The
+    WebView is typed by the part of it a handle uses, so that no face imports
+    ``webview.py``, not even for types.)"""
 
-    def __init__(self, webview: WebView) -> None:
+    def __init__(self, webview: HandlerMethods) -> None:
         self._webview = webview
         self._core = webview._core
         self._router = webview._router

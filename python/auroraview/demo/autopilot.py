@@ -15,7 +15,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from auroraview.errors import JavaScriptError
 from auroraview.utils import run_on_main_thread, run_on_main_thread_sync
@@ -111,12 +111,24 @@ class Autopilot:
     # -- the script ----------------------------------------------------------------------------
 
     def _script(self) -> None:
+        ready_ms = self._wait_for_page()
+        self._edit_scene()
+        self._outliner_and_thread_guard()
+        export, stress = self._export_and_stress()
+        scene_names = self._compare_views()
+        shot = self._screenshot()
+        self._summary(ready_ms, scene_names, export, stress, shot)
+
+    def _wait_for_page(self) -> float:
+        """Milliseconds from the WebView's creation to the page's ready."""
         tools, window = self.tools, self.window
         self.step = "waiting for the page"
         expect(tools.page_ready.wait(30), "the page did not load within 30 s")
         ready_ms = (tools.page_ready_at - window.created_at) * 1000.0
         say(f"page loaded {ready_ms:.0f} ms after the WebView was created ({self.webview.mode})")
+        return ready_ms
 
+    def _edit_scene(self) -> None:
         self.step = "adding objects"
         added, threads = [], set()
         for button in ("add-cube", "add-sphere", "add-cube", "add-sphere", "add-cube"):
@@ -148,6 +160,8 @@ class Autopilot:
             raise AssertionError("an invalid name was accepted")
         self.js("document.getElementById('rename-input').value = ''")
 
+    def _outliner_and_thread_guard(self) -> None:
+        window = self.window
         self.step = "selecting in the native outliner"
         self.main(window.select_in_outliner, "sphere2")
         self.wait_js("demo.scene.filter(o => o.selected).map(o => o.name).join()", "sphere2")
@@ -161,6 +175,7 @@ class Autopilot:
         else:
             raise AssertionError("the scene allowed a call off the main thread")
 
+    def _export_and_stress(self) -> tuple[dict[str, Any], dict[str, Any]]:
         self.step = "exporting"
         export = self.js("demo.click('export')", timeout=30)
         expect(
@@ -179,7 +194,10 @@ class Autopilot:
             f"Stress -> {stress['total']} calls, all on the main thread, in "
             f"{stress['wall_ms'] / 1000:.2f} s"
         )
+        return export, stress
 
+    def _compare_views(self) -> list[str]:
+        window = self.window
         self.step = "comparing the views"
         page_rows = self.js("demo.rows()")
         scene_names = self.main(self.scene.names)
@@ -188,7 +206,10 @@ class Autopilot:
             page_rows == scene_names == outliner,
             f"views differ: page {page_rows}, scene {scene_names}, outliner {outliner}",
         )
+        return scene_names
 
+    def _screenshot(self) -> Optional[dict[str, Any]]:
+        window = self.window
         shot = None
         if self.screenshot:
             self.step = "screenshot"
@@ -202,7 +223,17 @@ class Autopilot:
                 f"the page is not visible in the dock ({shot['page_background']:.0%} of the "
                 "panel has the page's background colour)",
             )
+        return shot
 
+    def _summary(
+        self,
+        ready_ms: float,
+        scene_names: list[str],
+        export: dict[str, Any],
+        stress: dict[str, Any],
+        shot: Optional[dict[str, Any]],
+    ) -> None:
+        tools = self.tools
         self.step = "summary"
         scene_stats = self.main(lambda: (self.scene.touches, self.scene.refused))
         elapsed = time.perf_counter() - self.started

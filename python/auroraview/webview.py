@@ -96,17 +96,17 @@ class WebView(PageMethods, HandlerMethods, ServingMethods, WindowEventMethods):
         allowed_origins: Union[str, Iterable[str]] = (),
         create_timeout: float = 30.0,
         mode: Optional[str] = None,
-        asset_root: Optional[Union[str, os.PathLike]] = None,
+        asset_root: Optional[Union[str, os.PathLike[str]]] = None,
         protocols: Optional[Mapping[str, Callable[..., Any]]] = None,
         capture_file_drop: bool = False,
-        data_directory: Optional[Union[str, os.PathLike]] = None,
+        data_directory: Optional[Union[str, os.PathLike[str]]] = None,
         incognito: bool = False,
         frameless: bool = False,
         always_on_top: bool = False,
         position: Optional[tuple[int, int]] = None,
         min_size: Optional[tuple[int, int]] = None,
         max_size: Optional[tuple[int, int]] = None,
-        icon: Optional[Union[str, os.PathLike]] = None,
+        icon: Optional[Union[str, os.PathLike[str]]] = None,
         maximized: bool = False,
         transparent: bool = False,
         new_window: str = "browser",
@@ -147,8 +147,12 @@ class WebView(PageMethods, HandlerMethods, ServingMethods, WindowEventMethods):
         self._window_events.sync_guards()
         self._router.route_direct()
         _creation.OPEN[view_id] = (self._core, self._router)
+
+        def forget() -> None:
+            _creation.OPEN.pop(view_id, None)
+
         self._router.internal_on_closed.append(self._stop_serving)
-        self._router.internal_on_closed.append(lambda: _creation.OPEN.pop(view_id, None))
+        self._router.internal_on_closed.append(forget)
 
     @property
     def dialog(self) -> Dialogs:

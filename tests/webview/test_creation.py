@@ -83,7 +83,7 @@ def test_a_creation_that_times_out_before_it_starts_never_runs(wv_host):
 def test_a_creation_that_finishes_after_its_worker_gave_up_is_closed(wv_host, monkeypatch):
     if wv_host.mode != "hosted":
         pytest.skip("own mode creates on its own UI thread; hosted mode on the main thread")
-    from auroraview import webview as webview_module
+    from auroraview import _creation
     from auroraview.errors import DispatchTimeoutError
     from auroraview.utils import run_on_main_thread
 
@@ -95,7 +95,7 @@ def test_a_creation_that_finishes_after_its_worker_gave_up_is_closed(wv_host, mo
         run_on_main_thread(func, *args, **kwargs)
         raise DispatchTimeoutError("timed out while the task was running")
 
-    monkeypatch.setattr(webview_module, "run_on_main_thread_sync", gives_up_while_running)
+    monkeypatch.setattr(_creation, "run_on_main_thread_sync", gives_up_while_running)
     outcome = _created_from_a_worker(wv_host, create_timeout=1)
     assert isinstance(outcome[0], WebViewStartError), outcome
     # The main thread then builds it, sees its creator gave up, and closes it.

@@ -236,8 +236,7 @@ def host_adapter_class() -> type[HostAdapter]:
     if adapter is not None and not _stale and not adapter.provisional:
         return type(adapter)
     try:
-        with _lock:
-            return _adapter_class(_choose())
+        return _adapter_class(_choose())  # no lock: detection is safe from any thread
     except AuroraViewError:
         return HostAdapter
 

@@ -38,7 +38,8 @@
 //! ["m", id, data]                a message on call `id`'s channel, before its result
 //! ```
 //!
-//! [`OP_TAGS`] lists the tags; a test checks that `bridge.js` handles exactly those.
+//! [`OP_TAGS`] lists the tags; a test checks that the bridge (`bridge.js`, `bridge_page.js` in
+//! auroraview-webview) handles exactly those.
 //!
 //! What must not live here: anything that touches a WebView or a thread.
 

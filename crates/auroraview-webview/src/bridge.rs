@@ -1,9 +1,10 @@
-//! The JS bridge injected into every page (`bridge.js`), with this WebView's token, the
-//! message size limit and the platform's native post function filled in.
+//! The JS bridge injected into every page (`bridge.js` then `bridge_page.js`: one function
+//! in two files), with this WebView's token, the message size limit and the platform's
+//! native post function filled in.
 
 use auroraview_core::ipc::MAX_MESSAGE_BYTES;
 
-const SOURCE: &str = include_str!("bridge.js");
+const SOURCE: &str = concat!(include_str!("bridge.js"), include_str!("bridge_page.js"));
 
 /// The bridge script for a WebView whose messages carry `token`; `console` forwards the
 /// page's `console.*` calls to the host.
@@ -34,7 +35,7 @@ mod tests {
         got.sort_unstable();
         assert_eq!(
             got, expected,
-            "bridge.js cases {cases:?} vs OP_TAGS {OP_TAGS:?}"
+            "the bridge's cases {cases:?} vs OP_TAGS {OP_TAGS:?}"
         );
     }
 

@@ -1,30 +1,78 @@
-"""The type stub ``auroraview/_core.pyi`` names everything the extension exports, so type
-checkers and editors see the real API (a new binding without a stub entry fails here)."""
+"""The boundary with the extension agrees on both sides: the sink method names the runtime
+calls (``_core.SINK_METHODS``) are the ``WebViewSink`` protocol's, the spec keys typed in
+``WebViewSpec``/``WindowOptions`` are the ones the Rust side reads, and the exception
+classes it raises exist. The stub itself is checked against the built extension by
+``mypy.stubtest`` in ``make lint`` (scripts/typecheck.sh)."""
 
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 
-import auroraview
-from auroraview import _core
-
-STUB = (Path(auroraview.__file__).parent / "_core.pyi").read_text()
-
-
-def public(names):
-    return [n for n in names if not n.startswith("_")]
+import pytest
+from auroraview import _core, errors
+from auroraview._core_types import WebViewSink, WebViewSpec, WindowOptions
+from auroraview._router import Router
 
 
-def test_every_export_and_method_is_in_the_stub():
-    missing = []
-    for name in public(dir(_core)):
-        obj = getattr(_core, name)
-        if not (f"def {name}" in STUB or f"class {name}" in STUB or f"{name}:" in STUB):
-            missing.append(name)
-        if inspect.isclass(obj):
-            for member in public(vars(obj)):
-                if f"def {member}" not in STUB and f"{member}:" not in STUB:
-                    missing.append(f"{name}.{member}")
-    assert missing == []
-    assert "def create_webview" in STUB and "class Dispatcher" in STUB
+def protocol_methods(protocol: type) -> set[str]:
+    return {
+        name
+        for name, member in vars(protocol).items()
+        if inspect.isfunction(member) and not name.startswith("__")
+    }
+
+
+def test_the_runtime_calls_exactly_the_protocols_methods():
+    assert len(_core.SINK_METHODS) == len(set(_core.SINK_METHODS)) == 6
+    assert set(_core.SINK_METHODS) == protocol_methods(WebViewSink)
+
+
+def test_the_router_implements_every_sink_method():
+    router = Router({}, dcc_mode=False)
+    for name in _core.SINK_METHODS:
+        assert callable(getattr(router, name)), name
+
+
+def test_every_error_class_the_extension_raises_exists():
+    assert "WebViewClosedError" in _core.ERROR_CLASSES
+    assert len(_core.ERROR_CLASSES) == len(set(_core.ERROR_CLASSES))
+    for name in _core.ERROR_CLASSES:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.AuroraViewError), name
+        assert name in errors.__all__
+
+
+class _Sink:
+    def _on_call(self, call):
+        call.reject("Error", "unused")
+
+    def _on_event(self, name, data_json):
+        pass
+
+    def _on_closed(self):
+        pass
+
+
+class _Wrong:
+    """A value no spec key accepts."""
+
+
+@pytest.mark.parametrize("key", sorted(WebViewSpec.__annotations__))
+def test_every_typed_spec_key_is_read_by_the_runtime(key):
+    # A known key with a value of the wrong type fails to convert (TypeError); an unknown
+    # key would be a ValueError. Both come before any runtime is needed.
+    with pytest.raises(TypeError):
+        _core.create_webview({key: _Wrong()}, _Sink())
+
+
+@pytest.mark.parametrize("key", sorted(WindowOptions.__annotations__))
+def test_every_typed_window_option_is_read_by_the_runtime(key):
+    with pytest.raises(TypeError):
+        _core.create_webview({"window": {key: _Wrong()}}, _Sink())
+
+
+def test_an_unknown_key_is_a_value_error_naming_it():
+    with pytest.raises(ValueError, match='unknown WebView option "colour"'):
+        _core.create_webview({"colour": "red"}, _Sink())
+    with pytest.raises(ValueError, match='unknown window option "colour"'):
+        _core.create_webview({"window": {"colour": "red"}}, _Sink())

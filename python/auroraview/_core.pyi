@@ -1,6 +1,10 @@
 """Type stubs of the Rust extension ``auroraview._core`` (private: use ``auroraview.utils``)."""
 
-from typing import Any, Callable, Literal, Optional
+from typing import Callable, Literal, Optional, TypeVar
+
+from auroraview._core_types import DialogSpec, RuntimeStats, WebViewSink, WebViewSpec
+
+_T = TypeVar("_T")
 
 __version__: str
 
@@ -49,10 +53,10 @@ class Dispatcher:
         If a shutdown abandons it while queued, ``abandon(error)`` is called (else logged)."""
     def call(
         self,
-        func: Callable[[], Any],
+        func: Callable[[], _T],
         timeout: float,
         recheck: Optional[Callable[[], object]] = None,
-    ) -> Any:
+    ) -> _T:
         """Run ``func()`` on the owner thread and return its result (inline on the owner).
 
         ``recheck`` is called every 50 ms while waiting (host re-detection)."""
@@ -67,6 +71,12 @@ class Dispatcher:
 MAX_MESSAGE_BYTES: int
 """Largest payload accepted in either direction between Python and the page (16 MiB)."""
 
+SINK_METHODS: tuple[str, ...]
+"""The names of the sink methods the runtime calls (``WebViewSink``'s members)."""
+
+ERROR_CLASSES: tuple[str, ...]
+"""The names of the ``auroraview.errors`` classes the extension raises."""
+
 def start_runtime(mode: Literal["own", "hosted"]) -> Literal["own", "hosted"]:
     """Start the process's WebView runtime ("hosted": on this thread, whose running event
     loop iterates GLib's main context). A process keeps one mode for its life."""
@@ -74,7 +84,7 @@ def start_runtime(mode: Literal["own", "hosted"]) -> Literal["own", "hosted"]:
 def runtime_mode() -> Optional[Literal["own", "hosted"]]:
     """The running runtime's mode, or None."""
 
-def runtime_stats() -> dict[str, int]:
+def runtime_stats() -> RuntimeStats:
     """What the WebView runtime holds now: ``open_views``, ``pending_evals`` and
     ``queued_commands`` (all 0 when no runtime runs)."""
 
@@ -82,9 +92,10 @@ def run_ui_pass() -> bool:
     """Hosted mode, on the UI (main) thread: apply queued WebView commands now (for when the
     host's loop has ended). False, doing nothing, anywhere else."""
 
-def create_webview(spec: dict[str, Any], sink: Any, timeout: float = 30.0) -> WebViewProxy:
-    """Open a WebView. ``sink`` receives ``_on_call(call: PageCall)``,
-    ``_on_event(name, data_json)`` and ``_on_closed()`` on the WebView's handler thread."""
+def create_webview(spec: WebViewSpec, sink: WebViewSink, timeout: float = 30.0) -> WebViewProxy:
+    """Open a WebView. The runtime calls ``sink``'s methods (see ``WebViewSink``) on the
+    WebView's handler thread. ValueError for an unknown spec key, TypeError for a value of
+    the wrong type."""
 
 class PageCall:
     """One ``auroraview.call`` from the page. Settled once, by the first ``resolve`` or
@@ -169,7 +180,7 @@ class WebViewProxy:
     def open_devtools(self) -> None: ...
     def dialog(
         self,
-        spec: dict[str, Any],
+        spec: DialogSpec,
         callback: Callable[[Optional[str], Optional[BaseException]], object],
         timeout: float,
     ) -> None: ...

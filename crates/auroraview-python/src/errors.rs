@@ -1,29 +1,119 @@
-//! Maps core errors to the exception classes of `auroraview.errors`.
+//! Maps core and runtime errors to the exception classes of `auroraview.errors`, and logs
+//! errors that have no caller left to raise to.
 //!
 //! The classes are defined in Python (so they can use multiple inheritance, e.g.
-//! `DispatchTimeoutError(DispatchError, TimeoutError)`, and carry docs); this file only looks
-//! them up, once per interpreter, and builds instances. Also: logging through Python's
-//! `logging` module for errors that have no caller left to raise to.
+//! `DispatchTimeoutError(DispatchError, TimeoutError)`, and carry docs); this file only names
+//! them ([`ErrorClass`], one variant per class), looks each up once per interpreter, and
+//! builds instances. What must not live here: deciding *whether* something failed.
 
 use auroraview_core::DispatchError;
+use auroraview_webview::{EvalError, SendError, StartError};
+use pyo3::call::PyCallArgs;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-fn error_class<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyType>>,
-    name: &str,
-) -> PyResult<&'py Bound<'py, PyType>> {
-    cell.import(py, "auroraview.errors", name)
+/// An exception class of `auroraview.errors` that the bindings raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorClass {
+    Dispatch,
+    DispatchTimeout,
+    NoMainLoop,
+    DispatchClosed,
+    DispatchCancelled,
+    WrongThread,
+    WebViewStart,
+    WebViewClosed,
+    QueueFull,
+    Payload,
+    JavaScript,
+    EvalTimeout,
+    PageChanged,
 }
 
-static TIMEOUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static NO_MAIN_LOOP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static CLOSED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static CANCELLED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static WRONG_THREAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static PANICKED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+impl ErrorClass {
+    /// Every variant (exported as `_core.ERROR_CLASSES`, whose names a test looks up).
+    pub(crate) const ALL: [ErrorClass; 13] = [
+        ErrorClass::Dispatch,
+        ErrorClass::DispatchTimeout,
+        ErrorClass::NoMainLoop,
+        ErrorClass::DispatchClosed,
+        ErrorClass::DispatchCancelled,
+        ErrorClass::WrongThread,
+        ErrorClass::WebViewStart,
+        ErrorClass::WebViewClosed,
+        ErrorClass::QueueFull,
+        ErrorClass::Payload,
+        ErrorClass::JavaScript,
+        ErrorClass::EvalTimeout,
+        ErrorClass::PageChanged,
+    ];
+
+    /// The class's name in `auroraview.errors`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Dispatch => "DispatchError",
+            ErrorClass::DispatchTimeout => "DispatchTimeoutError",
+            ErrorClass::NoMainLoop => "NoMainLoopError",
+            ErrorClass::DispatchClosed => "DispatchClosedError",
+            ErrorClass::DispatchCancelled => "DispatchCancelledError",
+            ErrorClass::WrongThread => "WrongThreadError",
+            ErrorClass::WebViewStart => "WebViewStartError",
+            ErrorClass::WebViewClosed => "WebViewClosedError",
+            ErrorClass::QueueFull => "QueueFullError",
+            ErrorClass::Payload => "PayloadError",
+            ErrorClass::JavaScript => "JavaScriptError",
+            ErrorClass::EvalTimeout => "EvalTimeoutError",
+            ErrorClass::PageChanged => "PageChangedError",
+        }
+    }
+
+    /// The class's cache: one imported class per interpreter.
+    fn cell(self) -> &'static PyOnceLock<Py<PyType>> {
+        static DISPATCH: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static DISPATCH_TIMEOUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static NO_MAIN_LOOP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static DISPATCH_CLOSED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static DISPATCH_CANCELLED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static WRONG_THREAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static WEBVIEW_START: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static WEBVIEW_CLOSED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static QUEUE_FULL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static PAYLOAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static JAVASCRIPT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static EVAL_TIMEOUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        static PAGE_CHANGED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        match self {
+            ErrorClass::Dispatch => &DISPATCH,
+            ErrorClass::DispatchTimeout => &DISPATCH_TIMEOUT,
+            ErrorClass::NoMainLoop => &NO_MAIN_LOOP,
+            ErrorClass::DispatchClosed => &DISPATCH_CLOSED,
+            ErrorClass::DispatchCancelled => &DISPATCH_CANCELLED,
+            ErrorClass::WrongThread => &WRONG_THREAD,
+            ErrorClass::WebViewStart => &WEBVIEW_START,
+            ErrorClass::WebViewClosed => &WEBVIEW_CLOSED,
+            ErrorClass::QueueFull => &QUEUE_FULL,
+            ErrorClass::Payload => &PAYLOAD,
+            ErrorClass::JavaScript => &JAVASCRIPT,
+            ErrorClass::EvalTimeout => &EVAL_TIMEOUT,
+            ErrorClass::PageChanged => &PAGE_CHANGED,
+        }
+    }
+
+    /// The class itself (imported from `auroraview.errors` on first use).
+    pub(crate) fn class<'py>(self, py: Python<'py>) -> PyResult<&'py Bound<'py, PyType>> {
+        self.cell().import(py, "auroraview.errors", self.name())
+    }
+
+    /// An instance built with `args` (or the error that prevented building it).
+    pub(crate) fn new_err<'py>(self, py: Python<'py>, args: impl PyCallArgs<'py>) -> PyErr {
+        let built = self.class(py).and_then(|class| class.call1(args));
+        match built {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(err) => err,
+        }
+    }
+}
 
 /// Builds the Python exception for a dispatch error. `never_pumped` upgrades an idle-owner
 /// timeout to `NoMainLoopError`; `hint` (what to do about an idle owner) is appended then.
@@ -33,26 +123,74 @@ pub(crate) fn dispatch_error(
     never_pumped: bool,
     hint: &str,
 ) -> PyErr {
-    let (cell, name, message) = match err {
+    let (class, message) = match err {
         DispatchError::Timeout {
             owner_idle: true, ..
         } if never_pumped => (
-            &NO_MAIN_LOOP,
-            "NoMainLoopError",
+            ErrorClass::NoMainLoop,
             format!("no main-thread loop served the call: {err}. {hint}"),
         ),
         DispatchError::Timeout {
             owner_idle: true, ..
-        } => (&TIMEOUT, "DispatchTimeoutError", format!("{err}. {hint}")),
-        DispatchError::Timeout { .. } => (&TIMEOUT, "DispatchTimeoutError", err.to_string()),
-        DispatchError::Closed => (&CLOSED, "DispatchClosedError", err.to_string()),
-        DispatchError::Cancelled => (&CANCELLED, "DispatchCancelledError", err.to_string()),
-        DispatchError::WrongThread => (&WRONG_THREAD, "WrongThreadError", err.to_string()),
-        DispatchError::Panicked(_) => (&PANICKED, "DispatchError", err.to_string()),
+        } => (ErrorClass::DispatchTimeout, format!("{err}. {hint}")),
+        DispatchError::Timeout { .. } => (ErrorClass::DispatchTimeout, err.to_string()),
+        DispatchError::Closed => (ErrorClass::DispatchClosed, err.to_string()),
+        DispatchError::Cancelled => (ErrorClass::DispatchCancelled, err.to_string()),
+        DispatchError::WrongThread => (ErrorClass::WrongThread, err.to_string()),
+        DispatchError::Panicked(_) => (ErrorClass::Dispatch, err.to_string()),
     };
-    match error_class(py, cell, name) {
+    match class.class(py) {
         Ok(class) => PyErr::from_type(class.clone(), message),
         Err(import_error) => import_error,
+    }
+}
+
+/// The class a failed send to the UI thread raises.
+pub(crate) fn send_error_class(err: &SendError) -> ErrorClass {
+    match err {
+        SendError::Closed => ErrorClass::WebViewClosed,
+        SendError::QueueFull { .. } => ErrorClass::QueueFull,
+        SendError::Payload(_) => ErrorClass::Payload,
+        SendError::WouldDeadlock(_) => ErrorClass::WrongThread,
+    }
+}
+
+/// The Python exception for a failed send to the UI thread.
+pub(crate) fn send_error(py: Python<'_>, err: &SendError) -> PyErr {
+    send_error_class(err).new_err(py, (err.to_string(),))
+}
+
+/// The Python exception for a failed evaluation (or dialog): a page error becomes a
+/// `JavaScriptError(message, js_name)`.
+pub(crate) fn eval_error(py: Python<'_>, err: &EvalError) -> PyErr {
+    let class = match err {
+        EvalError::Js(js) => {
+            return ErrorClass::JavaScript.new_err(py, (js.message.clone(), js.name.clone()))
+        }
+        EvalError::Send(send) => return send_error(py, send),
+        EvalError::Timeout => ErrorClass::EvalTimeout,
+        EvalError::Closed => ErrorClass::WebViewClosed,
+        EvalError::PageChanged | EvalError::PageGone(_) => ErrorClass::PageChanged,
+    };
+    class.new_err(py, (err.to_string(),))
+}
+
+/// The Python exception for a WebView (or runtime) that could not start.
+pub(crate) fn start_error(py: Python<'_>, err: &StartError) -> PyErr {
+    ErrorClass::WebViewStart.new_err(py, (err.to_string(),))
+}
+
+/// `str(err)`, or its type name when even that fails (an exception whose `__str__` raises).
+pub(crate) fn describe_error(py: Python<'_>, err: &PyErr) -> String {
+    let value = err.value(py);
+    let type_name = value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "exception".to_owned());
+    match value.str() {
+        Ok(text) => format!("{type_name}: {text}"),
+        Err(_) => type_name,
     }
 }
 

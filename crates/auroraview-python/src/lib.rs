@@ -10,7 +10,12 @@ mod dispatcher;
 mod errors;
 mod log_bridge;
 mod main_route;
-mod webview;
+mod page_call;
+mod protocol_request;
+mod proxy;
+mod runtime;
+mod sink;
+mod spec;
 
 use pyo3::prelude::*;
 
@@ -21,16 +26,19 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(log_bridge::set_log_level, m)?)?;
     m.add_class::<dispatcher::PyDispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatcher::current_thread_ident, m)?)?;
-    m.add_class::<webview::PyWebViewProxy>()?;
-    m.add_class::<webview::PyPageCall>()?;
-    m.add_class::<webview::PyProtocolRequest>()?;
+    m.add_class::<proxy::PyWebViewProxy>()?;
+    m.add_class::<page_call::PyPageCall>()?;
+    m.add_class::<protocol_request::PyProtocolRequest>()?;
     m.add_class::<desk::PyDecision>()?;
     m.add_function(wrap_pyfunction!(desk::set_default_data_directory, m)?)?;
-    m.add_function(wrap_pyfunction!(webview::create_webview, m)?)?;
-    m.add_function(wrap_pyfunction!(webview::start_runtime, m)?)?;
-    m.add_function(wrap_pyfunction!(webview::runtime_mode, m)?)?;
-    m.add_function(wrap_pyfunction!(webview::run_ui_pass, m)?)?;
-    m.add_function(wrap_pyfunction!(webview::runtime_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::create_webview, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::start_runtime, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::runtime_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::run_ui_pass, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::runtime_stats, m)?)?;
     m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;
+    m.add("SINK_METHODS", sink::SINK_METHODS)?;
+    let error_classes = errors::ErrorClass::ALL.map(errors::ErrorClass::name);
+    m.add("ERROR_CLASSES", error_classes)?;
     Ok(())
 }

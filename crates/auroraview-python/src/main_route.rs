@@ -12,8 +12,9 @@
 //!
 //! Bindings only: the routing decision is the Python router's; this moves where it runs.
 
-use crate::errors::{log_exception, log_warning};
-use crate::webview::{describe_error, PyPageCall};
+use crate::errors::{describe_error, log_exception, log_warning};
+use crate::page_call::PyPageCall;
+use crate::sink::ANSWER_ON_MAIN;
 use auroraview_core::{DispatchError, Dispatcher, Task};
 use auroraview_webview::{PageCall, INTERNAL_ERROR};
 use pyo3::prelude::*;
@@ -67,10 +68,11 @@ impl Task for MainCall {
                 Ok(call) => call,
                 Err(err) => return log_exception(py, "cannot hand a page call to Python", err),
             };
-            let Err(err) = self
-                .sink
-                .call_method1(py, "_answer_on_main", (call.clone_ref(py),))
-            else {
+            let Err(err) = self.sink.call_method1(
+                py,
+                pyo3::intern!(py, ANSWER_ON_MAIN),
+                (call.clone_ref(py),),
+            ) else {
                 return;
             };
             if err.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {

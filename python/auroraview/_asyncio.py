@@ -121,7 +121,7 @@ async def _contained(coro: Coroutine[Any, Any, Any]) -> Any:
         raise Escaped(exc) from exc
 
 
-def error_of(future: concurrent.futures.Future) -> Optional[BaseException]:
+def error_of(future: concurrent.futures.Future[Any]) -> Optional[BaseException]:
     """The exception a finished (not cancelled) Future ended with, unwrapped."""
     exc = future.exception()
     return exc.exc if isinstance(exc, Escaped) else exc
@@ -129,7 +129,7 @@ def error_of(future: concurrent.futures.Future) -> Optional[BaseException]:
 
 def submit(
     coro: Coroutine[Any, Any, Any], target: Optional[asyncio.AbstractEventLoop] = None
-) -> concurrent.futures.Future:
+) -> concurrent.futures.Future[Any]:
     """Runs ``coro`` on ``target`` (auroraview's loop by default) from any thread; the
     returned Future settles with its outcome (read errors with :func:`error_of`), and
     cancelling it cancels the task."""
@@ -138,13 +138,13 @@ def submit(
 
 def submit_on_main(
     coro: Coroutine[Any, Any, Any], main_loop: Optional[asyncio.AbstractEventLoop]
-) -> concurrent.futures.Future:
+) -> concurrent.futures.Future[Any]:
     """For a coroutine that must run on the main thread (called there): the main thread's
     running loop, else ``main_loop`` if it still runs, else auroraview's loop (warned once)."""
     global _warned_no_main_loop
     here = main_thread_loop()
     if here is not None:
-        future: concurrent.futures.Future = concurrent.futures.Future()
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         task = here.create_task(_contained(coro))
         _chain(task, future)
         return future
@@ -161,18 +161,18 @@ def submit_on_main(
     return submit(coro)
 
 
-def _chain(task: asyncio.Task, future: concurrent.futures.Future) -> None:
-    def copy(done: asyncio.Task) -> None:
+def _chain(task: asyncio.Task[Any], future: concurrent.futures.Future[Any]) -> None:
+    def copy(done: asyncio.Task[Any]) -> None:
         if future.done():
             return
         if done.cancelled():
             future.cancel()
         elif done.exception() is not None:
-            future.set_exception(done.exception())  # type: ignore[arg-type]
+            future.set_exception(done.exception())
         else:
             future.set_result(done.result())
 
-    def cancel(f: concurrent.futures.Future) -> None:
+    def cancel(f: concurrent.futures.Future[Any]) -> None:
         if f.cancelled():
             task.get_loop().call_soon_threadsafe(task.cancel)
 

@@ -1,8 +1,36 @@
 """Type stubs of the Rust extension ``auroraview._core`` (private: use ``auroraview.utils``)."""
 
-from typing import Callable, Literal, Optional, TypeVar
+from typing import Callable, Literal, Optional, TypeVar, final
 
-from auroraview._core_types import DialogSpec, RuntimeStats, WebViewSink, WebViewSpec
+from typing_extensions import Self, disjoint_base
+
+from auroraview._core_types import (
+    DialogSpec,
+    RuntimeMode,
+    RuntimeStats,
+    WebViewSink,
+    WebViewSpec,
+)
+
+__all__ = [
+    "ERROR_CLASSES",
+    "MAX_MESSAGE_BYTES",
+    "SINK_METHODS",
+    "Decision",
+    "Dispatcher",
+    "PageCall",
+    "ProtocolRequest",
+    "WebViewProxy",
+    "__version__",
+    "create_webview",
+    "current_thread_ident",
+    "run_ui_pass",
+    "runtime_mode",
+    "runtime_stats",
+    "set_default_data_directory",
+    "set_log_level",
+    "start_runtime",
+]
 
 _T = TypeVar("_T")
 
@@ -16,15 +44,15 @@ def set_log_level(level: str) -> None:
 def current_thread_ident() -> int:
     """The calling thread's OS identity; equals ``threading.get_ident()``."""
 
+@final
+@disjoint_base
 class Dispatcher:
     """Runs Python callables on one owner thread on behalf of any thread.
 
     Waits release the GIL. Wakes are coalesced: the waker runs once per burst of posts.
     """
 
-    def __init__(
-        self, owner_ident: int, *, budget: float = 0.004, spin: float = 0.00005
-    ) -> None: ...
+    def __new__(cls, owner_ident: int, *, budget: float = 0.004, spin: float = 0.00005) -> Self: ...
     @property
     def owner_ident(self) -> int: ...
     def is_owner_thread(self) -> bool: ...
@@ -77,11 +105,11 @@ SINK_METHODS: tuple[str, ...]
 ERROR_CLASSES: tuple[str, ...]
 """The names of the ``auroraview.errors`` classes the extension raises."""
 
-def start_runtime(mode: Literal["own", "hosted"]) -> Literal["own", "hosted"]:
+def start_runtime(mode: RuntimeMode) -> RuntimeMode:
     """Start the process's WebView runtime ("hosted": on this thread, whose running event
     loop iterates GLib's main context). A process keeps one mode for its life."""
 
-def runtime_mode() -> Optional[Literal["own", "hosted"]]:
+def runtime_mode() -> Optional[RuntimeMode]:
     """The running runtime's mode, or None."""
 
 def runtime_stats() -> RuntimeStats:
@@ -97,6 +125,8 @@ def create_webview(spec: WebViewSpec, sink: WebViewSink, timeout: float = 30.0) 
     WebView's handler thread. ValueError for an unknown spec key, TypeError for a value of
     the wrong type."""
 
+@final
+@disjoint_base
 class PageCall:
     """One ``auroraview.call`` from the page. Settled once, by the first ``resolve`` or
     ``reject``; one collected unsettled is rejected with an ``InternalError``."""
@@ -122,6 +152,8 @@ class PageCall:
     def reject(self, name: str, message: str) -> bool:
         """Reject with an Error named ``name``; False if already settled."""
 
+@final
+@disjoint_base
 class ProtocolRequest:
     """One request for a scheme the application handles; answered once by ``respond``;
     one collected unanswered is answered 500."""
@@ -146,6 +178,8 @@ class ProtocolRequest:
         """Answer with ``body`` or the file at ``path`` (streamed, Range honoured); False if
         already answered."""
 
+@final
+@disjoint_base
 class WebViewProxy:
     """Drives one WebView from any thread; every method only queues work for the UI thread."""
 
@@ -196,6 +230,8 @@ class WebViewProxy:
         """Wait (GIL released) until the WebView closed and no thread of the runtime will call
         into Python for it again; True if so within ``timeout`` seconds."""
 
+@final
+@disjoint_base
 class Decision:
     """A request the application may refuse (a navigation, a close); answered once."""
 

@@ -65,6 +65,10 @@ class WebViewSpec(TypedDict, total=False):
 
 
 DialogKind = Literal["open_file", "open_files", "save_file", "pick_folder", "message", "confirm"]
+MessageLevel = Literal["info", "warning", "error"]
+
+#: The WebView runtime's modes (``_core.start_runtime``).
+RuntimeMode = Literal["own", "hosted"]
 
 
 class _DialogKind(TypedDict):
@@ -79,7 +83,7 @@ class DialogSpec(_DialogKind, total=False):
     #: (name, patterns) pairs, e.g. ``[("Images", ["*.png", "*.jpg"])]``.
     filters: list[tuple[str, list[str]]]
     message: str
-    level: Literal["info", "warning", "error"]
+    level: MessageLevel
 
 
 class RuntimeStats(TypedDict):

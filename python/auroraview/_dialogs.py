@@ -20,11 +20,14 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
-from typing import Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Union
 
 from ._describe import describe
 from ._payload import from_json, to_json
 from .errors import DialogTimeoutError, EvalTimeoutError, WrongThreadError
+
+if TYPE_CHECKING:
+    from ._core_types import DialogKind, DialogSpec, MessageLevel
 
 logger = logging.getLogger("auroraview.webview")
 
@@ -59,10 +62,10 @@ def _filters(filters: Filters) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _spec(kind: str, title: str, default_path: PathLike, filters: Filters, **more: Any) -> dict:
+def _spec(kind: DialogKind, title: str, default_path: PathLike, filters: Filters) -> DialogSpec:
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, not {type(title).__name__}")
-    spec: dict = {"kind": kind, "title": title, **more}
+    spec: DialogSpec = {"kind": kind, "title": title}
     if default_path is not None:
         spec["default_path"] = os.fspath(default_path)
     if filters is not None:
@@ -78,10 +81,10 @@ class Dialogs:
 
     # -- asynchronous: a Future ---------------------------------------------------------
 
-    def show_async(self, spec: dict, timeout: float = DEFAULT_DIALOG_TIMEOUT) -> Future:
+    def show_async(self, spec: DialogSpec, timeout: float = DEFAULT_DIALOG_TIMEOUT) -> Future[Any]:
         """Show a dialog from a spec (see the other methods); a Future of its answer: paths
         (a list, or None when cancelled) for file dialogs, True/False for messages."""
-        future: Future = Future()
+        future: Future[Any] = Future()
         future.set_running_or_notify_cancel()
 
         def done(value_json: Optional[str], error: Optional[BaseException]) -> None:
@@ -105,10 +108,10 @@ class Dialogs:
         self._webview._core.dialog(spec, done, float(timeout))
         return future
 
-    def _wait(self, future: Future, timeout: float) -> Any:
+    def _wait(self, future: Future[Any], timeout: float) -> Any:
         return future.result(timeout + 5.0)
 
-    def _blocking(self, spec: dict, timeout: float) -> Any:
+    def _blocking(self, spec: DialogSpec, timeout: float) -> Any:
         webview = self._webview
         if webview.mode == "hosted":
             from .utils.thread_dispatcher import is_main_thread
@@ -129,9 +132,9 @@ class Dialogs:
         filters: Filters = None,
         multiple: bool = False,
         timeout: float = DEFAULT_DIALOG_TIMEOUT,
-    ) -> Future:
+    ) -> Future[Any]:
         """Future of the chosen paths (a list; None when cancelled)."""
-        kind = "open_files" if multiple else "open_file"
+        kind: DialogKind = "open_files" if multiple else "open_file"
         return self.show_async(_spec(kind, title, default_path, filters), timeout)
 
     def open_file(
@@ -164,7 +167,7 @@ class Dialogs:
         default_path: PathLike = None,
         filters: Filters = None,
         timeout: float = DEFAULT_DIALOG_TIMEOUT,
-    ) -> Future:
+    ) -> Future[Any]:
         return self.show_async(_spec("save_file", title, default_path, filters), timeout)
 
     def save_file(
@@ -185,7 +188,7 @@ class Dialogs:
         title: str = "",
         default_path: PathLike = None,
         timeout: float = DEFAULT_DIALOG_TIMEOUT,
-    ) -> Future:
+    ) -> Future[Any]:
         return self.show_async(_spec("pick_folder", title, default_path, None), timeout)
 
     def pick_folder(
@@ -204,9 +207,9 @@ class Dialogs:
         message: str,
         *,
         title: str = "",
-        level: str = "info",
+        level: MessageLevel = "info",
         timeout: float = DEFAULT_DIALOG_TIMEOUT,
-    ) -> Future:
+    ) -> Future[Any]:
         return self.show_async(_message_spec("message", message, title, level), timeout)
 
     def message(
@@ -214,7 +217,7 @@ class Dialogs:
         message: str,
         *,
         title: str = "",
-        level: str = "info",
+        level: MessageLevel = "info",
         timeout: float = DEFAULT_DIALOG_TIMEOUT,
     ) -> None:
         """Shows ``message`` with an OK button (``level``: info, warning, error)."""
@@ -222,7 +225,7 @@ class Dialogs:
 
     def confirm_async(
         self, message: str, *, title: str = "", timeout: float = DEFAULT_DIALOG_TIMEOUT
-    ) -> Future:
+    ) -> Future[Any]:
         return self.show_async(_message_spec("confirm", message, title, "info"), timeout)
 
     def confirm(
@@ -232,7 +235,9 @@ class Dialogs:
         return bool(self._blocking(_message_spec("confirm", message, title, "info"), timeout))
 
 
-def _message_spec(kind: str, message: str, title: str, level: str) -> dict:
+def _message_spec(
+    kind: Literal["message", "confirm"], message: str, title: str, level: MessageLevel
+) -> DialogSpec:
     if not isinstance(message, str):
         raise TypeError(f"message must be a str, not {type(message).__name__}")
     if not isinstance(title, str):
@@ -242,8 +247,10 @@ def _message_spec(kind: str, message: str, title: str, level: str) -> dict:
 
 # -- the page's dialogs (auroraview.dialog.*) -------------------------------------------------
 
+_LEVELS: dict[str, MessageLevel] = {"info": "info", "warning": "warning", "error": "error"}
 
-def _page_str(options: Mapping, key: str) -> str:
+
+def _page_str(options: Mapping[str, Any], key: str) -> str:
     value = options.get(key, "")
     if value is None:
         return ""
@@ -252,7 +259,7 @@ def _page_str(options: Mapping, key: str) -> str:
     return value
 
 
-def _page_spec(kind: str, options: Any) -> tuple[dict, Callable[[Any], Any]]:
+def _page_spec(kind: str, options: Any) -> tuple[DialogSpec, Callable[[Any], Any]]:
     """The dialog spec of a page's request, and how to turn the answer into its result."""
     if options is None:
         options = {}
@@ -283,11 +290,13 @@ def _page_spec(kind: str, options: Any) -> tuple[dict, Callable[[Any], Any]]:
     if kind == "save":
         return _spec("save_file", title, default_path, filters), first
     if kind in ("message", "confirm"):
-        level = _page_str(options, "level") or "info"
-        if level not in ("info", "warning", "error"):
+        level = _LEVELS.get(_page_str(options, "level") or "info")
+        if level is None:
             raise TypeError("auroraview.dialog: level is info, warning or error")
-        spec = _message_spec(kind, _page_str(options, "message"), title, level)
-        return spec, (lambda v: True) if kind == "message" else bool
+        message = _page_str(options, "message")
+        if kind == "message":
+            return _message_spec("message", message, title, level), lambda v: True
+        return _message_spec("confirm", message, title, level), bool
     raise TypeError(f"auroraview.dialog: unknown dialog {kind!r}")
 
 
@@ -316,7 +325,7 @@ class PageDialogs:
                 return
             self._busy = True
 
-        def done(future: Future) -> None:
+        def done(future: Future[Any]) -> None:
             with self._lock:
                 self._busy = False
             try:

@@ -70,7 +70,9 @@ def set_default() -> None:
         logger.warning("auroraview: the default data directory cannot be used", exc_info=True)
 
 
-def resolve(data_directory: Optional[Union[str, os.PathLike]], incognito: bool) -> Optional[str]:
+def resolve(
+    data_directory: Optional[Union[str, os.PathLike[str]]], incognito: bool
+) -> Optional[str]:
     """The folder to pass to the runtime (created if missing), or None for incognito and
     the default profile (see :func:`set_default`)."""
     if incognito or data_directory is None:

@@ -159,12 +159,12 @@ async def _await(awaitable: Any) -> Any:
 
 def _settle(core: _core.ProtocolRequest, future: Any, what: str) -> None:
     """An ``async def`` protocol handler ended (on auroraview's loop)."""
+    from . import _asyncio
+
     if future.cancelled():
         fail(core, RuntimeError("the handler's coroutine was cancelled"), what)
-    elif future.exception() is not None:
-        from . import _asyncio
-
-        fail(core, _asyncio.error_of(future), what)
+    elif (error := _asyncio.error_of(future)) is not None:
+        fail(core, error, what)
     else:
         deliver(core, future.result(), what)
 

@@ -94,7 +94,7 @@ def _being_imported(binding: str) -> bool:
     """True while a module of ``binding`` is being imported (by any thread): importlib holds
     a per-module lock for that time (``importlib._bootstrap._module_locks``, private but the
     same dict from Python 3.3 to 3.13; absent, nothing is known to be in progress)."""
-    locks = getattr(importlib._bootstrap, "_module_locks", None)  # type: ignore[attr-defined]
+    locks = getattr(importlib._bootstrap, "_module_locks", None)
     if not locks:
         return False
     prefix = binding + "."

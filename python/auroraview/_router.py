@@ -98,7 +98,7 @@ class Router:
         #: The main thread's asyncio loop when the WebView was made there inside one.
         self.main_loop: Any = None
         #: Coroutines of this WebView's handlers still running (cancelled at close).
-        self.tasks: set[concurrent.futures.Future] = set()
+        self.tasks: set[concurrent.futures.Future[Any]] = set()
         self._tasks_lock = threading.Lock()
         self.closed = threading.Event()
         #: The WebView's ``_core.WebViewProxy``, once it exists.
@@ -106,7 +106,7 @@ class Router:
         #: The handler running on the handler thread now, if any (for diagnostics).
         self.running: Optional[str] = None
         #: Run first when the WebView closes, by auroraview itself (never user code).
-        self.internal_on_closed: list[Callable[[], None]] = []
+        self.internal_on_closed: list[Callable[[], object]] = []
         #: The user's ``on_closed`` callbacks, run after the internal ones.
         self.on_closed: list[Callable[[], None]] = []
         #: Window events (``_events.WindowEvents``), once the WebView sets them up.
@@ -265,7 +265,7 @@ class Router:
         with self._tasks_lock:
             self.tasks.add(future)
 
-        def done(f: concurrent.futures.Future) -> None:
+        def done(f: concurrent.futures.Future[Any]) -> None:
             with self._tasks_lock:
                 self.tasks.discard(f)
             if f.cancelled():
@@ -401,7 +401,7 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _log_event_outcome(name: str, future: concurrent.futures.Future) -> None:
+def _log_event_outcome(name: str, future: concurrent.futures.Future[Any]) -> None:
     if not future.cancelled() and future.exception() is not None:
         exc = _asyncio.error_of(future)
         logger.warning(

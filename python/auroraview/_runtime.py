@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from . import _core
 from .errors import WebViewStartError
 from .utils.thread_dispatcher import host_adapter_class
+
+if TYPE_CHECKING:
+    from ._core_types import RuntimeMode
+
+logger = logging.getLogger("auroraview.webview")
 
 ENV_VAR = "AURORAVIEW_WEBVIEW_MODE"
 MODES = ("auto", "own", "hosted")
@@ -34,7 +39,7 @@ def host_loop_serves_webviews() -> bool:
     return host_adapter_class().serves_webviews()
 
 
-def choose_mode(requested: Optional[str] = None) -> str:
+def choose_mode(requested: Optional[str] = None) -> RuntimeMode:
     """The mode a new WebView uses: ``requested``, else ``$AURORAVIEW_WEBVIEW_MODE``, else
     "auto" (the running runtime's mode; else hosted when a host loop can serve WebViews;
     else own)."""
@@ -44,12 +49,16 @@ def choose_mode(requested: Optional[str] = None) -> str:
     return decide_mode(wanted, _core.runtime_mode(), sys.platform, host_loop_serves_webviews())
 
 
-def decide_mode(wanted: str, running: Optional[str], platform: str, host_loop: bool) -> str:
+def decide_mode(
+    wanted: str, running: Optional[RuntimeMode], platform: str, host_loop: bool
+) -> RuntimeMode:
     """The mode for ``wanted`` ("auto", "own" or "hosted") given the runtime mode already
     running (if any), the platform (``sys.platform``) and whether a host loop can serve
     WebViews; raises WebViewStartError, saying why and what to do, when it cannot work."""
     linux = platform.startswith("linux")
-    mode = wanted if wanted != "auto" else running or ("hosted" if host_loop else "own")
+    mode: RuntimeMode = running or ("hosted" if host_loop else "own")
+    if wanted in ("own", "hosted"):
+        mode = "own" if wanted == "own" else "hosted"
     if running is not None and mode != running:
         raise WebViewStartError(
             f"this process already runs WebViews in {running} mode and cannot switch to "
@@ -82,7 +91,7 @@ def decide_mode(wanted: str, running: Optional[str], platform: str, host_loop: b
     return mode
 
 
-def ensure_started(mode: str) -> None:
+def ensure_started(mode: RuntimeMode) -> None:
     """Start the runtime in ``mode`` (hosted: on the calling thread, the host's main one).
 
     Own mode: the host adapter first prepares the process for a UI thread of ours

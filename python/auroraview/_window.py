@@ -11,7 +11,10 @@ Implemented on Linux only so far. What must not live here: toolkit code (Rust).
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+if TYPE_CHECKING:
+    from ._core_types import WindowOptions
 
 Pair = Optional[tuple[int, int]]
 
@@ -38,12 +41,12 @@ def window_options(
     position: Any = None,
     min_size: Any = None,
     max_size: Any = None,
-    icon: Optional[Union[str, os.PathLike]] = None,
+    icon: Optional[Union[str, os.PathLike[str]]] = None,
     maximized: bool = False,
     transparent: bool = False,
-) -> dict:
+) -> WindowOptions:
     """The spec's ``window`` entry; raises TypeError/ValueError for bad options."""
-    options: dict = {
+    options: WindowOptions = {
         "frameless": bool(frameless),
         "always_on_top": bool(always_on_top),
         "maximized": bool(maximized),

@@ -89,7 +89,7 @@ class _SurfaceGuard(QtCore.QObject):  # type: ignore[misc]
             self._widget_sync()
 
 
-_GUARDS: set = set()
+_GUARDS: set[_SurfaceGuard] = set()
 
 
 class QtWebView(QtWidgets.QWidget):  # type: ignore[misc]

@@ -18,6 +18,7 @@ mod sink;
 mod spec;
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -37,8 +38,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::run_ui_pass, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::runtime_stats, m)?)?;
     m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;
-    m.add("SINK_METHODS", sink::SINK_METHODS)?;
+    m.add("SINK_METHODS", PyTuple::new(m.py(), sink::SINK_METHODS)?)?;
     let error_classes = errors::ErrorClass::ALL.map(errors::ErrorClass::name);
-    m.add("ERROR_CLASSES", error_classes)?;
+    m.add("ERROR_CLASSES", PyTuple::new(m.py(), error_classes)?)?;
     Ok(())
 }

@@ -10,10 +10,15 @@ import argparse
 import signal
 import sys
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from . import __doc__ as PACKAGE_DOC
 from .display import ensure_display, prepare_environment
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+    from .window import DemoWindow
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     return result["code"]
 
 
-def _close(app, window) -> None:
+def _close(app: QCoreApplication, window: DemoWindow) -> None:
     """Close the WebView while its X window still exists, and let it finish closing."""
     webview = window.webview
     webview.close()

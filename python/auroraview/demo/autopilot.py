@@ -33,7 +33,7 @@ def _quiet_expected_handler_error(name: str) -> Iterator[None]:
     scripted run provokes that error on purpose."""
 
     def keep(record: logging.LogRecord) -> bool:
-        return not (record.args and record.args[0] == name)
+        return not (isinstance(record.args, tuple) and record.args and record.args[0] == name)
 
     logger = logging.getLogger("auroraview.webview")
     logger.addFilter(keep)

@@ -31,7 +31,7 @@ def prepare_environment() -> None:
         _note("QT_NO_GLIB unset: the docked WebView is serviced by Qt's GLib event loop")
 
 
-def ensure_display(timeout: float = 10.0) -> Optional[subprocess.Popen]:
+def ensure_display(timeout: float = 10.0) -> Optional[subprocess.Popen[bytes]]:
     """Make sure ``$DISPLAY`` names an X server; start a private Xvfb if it names none.
 
     Returns the Xvfb process started (stopped at exit), or None if a display was already
@@ -83,7 +83,7 @@ def _read_display_number(fd: int, timeout: float) -> Optional[str]:
     return data.strip().decode() or None
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=5)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 KINDS = ("cube", "sphere")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -76,7 +76,7 @@ class Scene:
         self._enter("selection")
         return [obj.name for obj in self._objects if obj.name in self._selected]
 
-    def snapshot(self) -> list[dict]:
+    def snapshot(self) -> list[dict[str, Any]]:
         """The scene as JSON-ready rows: ``{"name", "kind", "selected"}``."""
         self._enter("snapshot")
         return [

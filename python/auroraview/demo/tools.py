@@ -20,7 +20,7 @@ from auroraview.utils import is_main_thread, run_on_main_thread, run_on_main_thr
 from .scene import Scene
 
 
-def latency_stats(seconds: list[float]) -> dict:
+def latency_stats(seconds: list[float]) -> dict[str, Any]:
     """p50/p99/max of ``seconds``, in milliseconds."""
     if not seconds:
         return {"p50_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
@@ -64,10 +64,10 @@ class PanelTools:
         #: Results, for the summary.
         self.handler_calls = 0
         self.handler_calls_on_main = 0
-        self.export_result: Optional[dict] = None
-        self.stress_result: Optional[dict] = None
+        self.export_result: Optional[dict[str, Any]] = None
+        self.stress_result: Optional[dict[str, Any]] = None
         #: Called on the main thread with each finished stress result.
-        self.on_stress_done: Optional[Callable[[dict], None]] = None
+        self.on_stress_done: Optional[Callable[[dict[str, Any]], None]] = None
         self._export_thread: Optional[threading.Thread] = None
         self._stress: Optional[_StressRun] = None
         self._register()
@@ -89,10 +89,10 @@ class PanelTools:
         on("stress.ping")(self._stress_ping)
         on("stress.finish")(self._stress_finish)
 
-    def _handler(self, edit: Callable[[dict], Any]) -> Callable[[Any], dict]:
+    def _handler(self, edit: Callable[[dict[str, Any]], Any]) -> Callable[[Any], dict[str, Any]]:
         """A scene handler: apply ``edit``, answer with its result and the new scene."""
 
-        def handle(data: Any) -> dict:
+        def handle(data: Any) -> dict[str, Any]:
             self._count()
             result = edit(data or {})
             return {
@@ -108,12 +108,12 @@ class PanelTools:
         if is_main_thread():
             self.handler_calls_on_main += 1
 
-    def _scene_list(self, _data: dict) -> None:
+    def _scene_list(self, _data: dict[str, Any]) -> None:
         if not self.page_ready.is_set():
             self.page_ready_at = time.perf_counter()
             self.page_ready.set()
 
-    def _scene_select(self, data: dict) -> None:
+    def _scene_select(self, data: dict[str, Any]) -> None:
         self.scene.select(data.get("names", []))
 
     def _push_scene(self) -> None:
@@ -122,7 +122,7 @@ class PanelTools:
 
     # -- export: a background job streaming progress ----------------------------------------
 
-    def _export_start(self, _data: Any) -> dict:
+    def _export_start(self, _data: Any) -> dict[str, Any]:
         self._count()
         if self._export_thread is not None and self._export_thread.is_alive():
             raise RuntimeError("an export is already running")
@@ -183,7 +183,7 @@ class PanelTools:
 
     # -- stress: worker threads and page calls into the main thread --------------------------
 
-    def _stress_start(self, _data: Any) -> dict:
+    def _stress_start(self, _data: Any) -> dict[str, Any]:
         self._count()
         if self._stress is not None and not self._stress.finished:
             raise RuntimeError("a stress run is already in progress")
@@ -198,7 +198,7 @@ class PanelTools:
             "thread": _thread_name(),
         }
 
-    def _stress_ping(self, _data: Any) -> dict:
+    def _stress_ping(self, _data: Any) -> dict[str, Any]:
         on_main = is_main_thread()
         self.scene.ping()  # raises off the main thread, as a DCC call would
         run = self._stress
@@ -207,7 +207,7 @@ class PanelTools:
             run.page_pings_on_main += on_main
         return {"main": on_main}
 
-    def _stress_finish(self, page: dict) -> dict:
+    def _stress_finish(self, page: dict[str, Any]) -> dict[str, Any]:
         self._count()
         run = self._stress
         if run is None:
@@ -305,7 +305,7 @@ class _StressRun:
         self.tools.webview.emit("stress.progress", {"done": total, "total": total})
         self.tools.webview.emit("stress.python_done", stats)
 
-    def python_stats(self) -> dict:
+    def python_stats(self) -> dict[str, Any]:
         merged = [x for lat in self.latencies for x in lat]
         return {
             "threads": self.threads,
@@ -323,7 +323,7 @@ def _thread_name() -> str:
     return threading.current_thread().name
 
 
-def format_stress(result: dict) -> list[str]:
+def format_stress(result: dict[str, Any]) -> list[str]:
     """The stress result as summary lines (the tests read these)."""
     py, page = result["python"], result["page"]
     return [

@@ -213,7 +213,7 @@ class DemoWindow(QMainWindow):
         origin = self.panel.mapTo(self, QPoint(0, 0))
         return origin.x(), origin.y(), self.panel.width(), self.panel.height()
 
-    def save_screenshot(self, path: str) -> dict:
+    def save_screenshot(self, path: str) -> dict[str, Any]:
         """Save the window as the X server shows it (the WebView is a native child window
         that ``QWidget.grab()`` cannot see) and measure how much of the panel area shows
         the page's background colour."""
@@ -233,7 +233,7 @@ class DemoWindow(QMainWindow):
 
 
 def background_fraction(
-    image: QImage, rect: tuple[int, int, int, int], color: Optional[tuple] = None
+    image: QImage, rect: tuple[int, int, int, int], color: Optional[tuple[int, ...]] = None
 ) -> float:
     """Fraction of sampled pixels in ``rect`` that have the page's background colour."""
     r0, g0, b0 = color or PAGE_BACKGROUND

@@ -169,7 +169,7 @@ def is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _bind(func: Callable[..., T], args: tuple, kwargs: dict) -> Callable[[], T]:
+def _bind(func: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], T]:
     if not callable(func):
         raise TypeError(f"expected a callable, got {type(func).__name__}")
     return functools.partial(func, *args, **kwargs) if args or kwargs else func

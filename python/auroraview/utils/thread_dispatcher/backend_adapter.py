@@ -40,7 +40,7 @@ class BackendAdapter(HostAdapter):
         self.entry = entry
         self.backend = backend
         self.name = entry.key  # type: ignore[misc]
-        self.idle_hint = (  # type: ignore[misc]
+        self.idle_hint = (
             f"The {entry.display_name!r} dispatcher backend did not get auroraview's pump run "
             "on the main thread during the wait: is the host's main loop blocked or not "
             f"running, or does {type(backend).__name__}.run_deferred() queue nothing?"

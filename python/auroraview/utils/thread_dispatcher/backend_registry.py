@@ -229,6 +229,7 @@ def register_dispatcher_backend(backend: BackendSpec, priority: int = 0, *, name
     with _lock:
         entries = list(_entries)
         i = _index(backend)
+        entry: Optional[BackendEntry]
         if i >= 0:
             entry = entries[i]
         else:

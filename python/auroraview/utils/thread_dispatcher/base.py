@@ -42,7 +42,7 @@ class HostAdapter:
     #: the calling thread instead of queueing them (``fallback.py``).
     inline: ClassVar[bool] = False
     #: Appended to a timeout error when nothing served the queue during the wait.
-    idle_hint: ClassVar[str] = "The host's event loop did not run; is the main thread blocked?"
+    idle_hint: str = "The host's event loop did not run; is the main thread blocked?"
 
     def __init__(self) -> None:
         self.dispatcher: Dispatcher | None = None

@@ -43,7 +43,9 @@ def _pump_class(core: ModuleType) -> type:
     cls = _pump_classes.get(core.__name__)
     if cls is None:
         signal = getattr(core, "Signal", None) or core.pyqtSignal
-        slot = getattr(core, "Slot", None) or core.pyqtSlot
+        slot: Callable[[], Callable[[Callable[[Any], None]], Callable[[Any], None]]] = (
+            getattr(core, "Slot", None) or core.pyqtSlot
+        )
 
         class _QtPump(core.QObject):  # type: ignore[name-defined, misc]
             wake_requested = signal()

@@ -2,7 +2,8 @@
 #
 #   make setup      install missing Debian packages, .venv, Rust components
 #   make build      build the extension into .venv (maturin develop --release)
-#   make lint       rustfmt, clippy, ruff check, ruff format --check
+#   make lint       rustfmt, clippy, ruff check, ruff format --check, mypy --strict on
+#                   python/auroraview, mypy.stubtest of _core.pyi against the built extension
 #   make check-cross clippy for Windows and macOS (their platform code only compiles here)
 #   make test-rust  Rust tests (nextest if present) plus the loom model tests
 #   make test-windows the Rust tests built for Windows and run under Wine (headless)
@@ -38,12 +39,15 @@ setup:
 build: setup
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release
 
-lint: setup
+# stubtest imports the built extension, hence `build` (which runs setup, installing mypy).
+lint: build
 	cargo fmt --all -- --check
 	cargo fmt --manifest-path crates/auroraview-core/fuzz/Cargo.toml -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy
+	$(PY) -m mypy.stubtest auroraview._core
 
 check-cross:
 	bash scripts/check-cross.sh

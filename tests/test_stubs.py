@@ -2,7 +2,7 @@
 calls (``_core.SINK_METHODS``) are the ``WebViewSink`` protocol's, the spec keys typed in
 ``WebViewSpec``/``WindowOptions`` are the ones the Rust side reads, and the exception
 classes it raises exist. The stub itself is checked against the built extension by
-``mypy.stubtest`` in ``make lint`` (scripts/typecheck.sh)."""
+``mypy.stubtest`` in ``make lint``."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from typing import Callable, Literal, Optional, TypeVar, final
 
-from typing_extensions import Self, disjoint_base
+from typing_extensions import Self
 
 from auroraview._core_types import (
     DialogSpec,
@@ -45,7 +45,6 @@ def current_thread_ident() -> int:
     """The calling thread's OS identity; equals ``threading.get_ident()``."""
 
 @final
-@disjoint_base
 class Dispatcher:
     """Runs Python callables on one owner thread on behalf of any thread.
 
@@ -126,7 +125,6 @@ def create_webview(spec: WebViewSpec, sink: WebViewSink, timeout: float = 30.0) 
     the wrong type."""
 
 @final
-@disjoint_base
 class PageCall:
     """One ``auroraview.call`` from the page. Settled once, by the first ``resolve`` or
     ``reject``; one collected unsettled is rejected with an ``InternalError``."""
@@ -153,7 +151,6 @@ class PageCall:
         """Reject with an Error named ``name``; False if already settled."""
 
 @final
-@disjoint_base
 class ProtocolRequest:
     """One request for a scheme the application handles; answered once by ``respond``;
     one collected unanswered is answered 500."""
@@ -179,7 +176,6 @@ class ProtocolRequest:
         already answered."""
 
 @final
-@disjoint_base
 class WebViewProxy:
     """Drives one WebView from any thread; every method only queues work for the UI thread."""
 
@@ -231,7 +227,6 @@ class WebViewProxy:
         into Python for it again; True if so within ``timeout`` seconds."""
 
 @final
-@disjoint_base
 class Decision:
     """A request the application may refuse (a navigation, a close); answered once."""
 

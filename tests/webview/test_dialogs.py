@@ -260,3 +260,24 @@ def test_bad_arguments_are_refused_at_once(wv_host):
         webview.dialog.open_file_async(filters={"Images": [5]})
     with pytest.raises(ValueError, match="message level"):
         webview.dialog.message_async("x", level="loud")
+
+
+def test_every_typed_dialog_key_is_read_by_the_runtime(wv_host):
+    """``DialogSpec`` (``auroraview/_core_types.py``) names the keys the Rust side reads: each
+    with a value of the wrong type is a TypeError (an unknown key would be a ValueError),
+    refused before any dialog shows; the callback is never called."""
+    from auroraview._core_types import DialogSpec
+
+    class Wrong:
+        pass
+
+    webview = wv_host.open(title="dialogs-keys")
+    called = []
+    keys = sorted(DialogSpec.__annotations__)
+    assert "kind" in keys and "level" in keys
+    for key in keys:
+        with pytest.raises(TypeError):
+            webview._core.dialog({"kind": "message", key: Wrong()}, called.append, 5.0)
+    with pytest.raises(ValueError, match="unknown dialog option"):
+        webview._core.dialog({"kind": "message", "colour": "red"}, called.append, 5.0)
+    assert called == []

@@ -76,3 +76,9 @@ def test_an_unknown_key_is_a_value_error_naming_it():
         _core.create_webview({"colour": "red"}, _Sink())
     with pytest.raises(ValueError, match='unknown window option "colour"'):
         _core.create_webview({"window": {"colour": "red"}}, _Sink())
+
+
+@pytest.mark.parametrize("timeout", [-1.0, float("nan"), float("inf")])
+def test_a_bad_timeout_is_a_value_error_in_seconds(timeout):
+    with pytest.raises(ValueError, match="timeout must be a finite number of seconds >= 0"):
+        _core.create_webview({}, _Sink(), timeout)

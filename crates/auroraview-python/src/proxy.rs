@@ -25,7 +25,11 @@ pub(crate) fn millis(ms: f64, what: &str) -> PyResult<Duration> {
 
 /// `seconds` as a Duration; ValueError unless finite and >= 0.
 pub(crate) fn seconds(seconds: f64, what: &str) -> PyResult<Duration> {
-    millis(seconds * 1000.0, what)
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{what} must be a finite number of seconds >= 0, got {seconds}"
+        ))
+    })
 }
 
 /// A completion that calls `callback(value_json, None)` or `callback(None, error)` with the

@@ -24,6 +24,7 @@ from .errors import DispatchTimeoutError, WebViewStartError
 from .utils.thread_dispatcher import host_adapter_class, is_main_thread, run_on_main_thread_sync
 
 if TYPE_CHECKING:
+    from ._core_types import RuntimeMode, WebViewSpec
     from ._router import Router
 
 #: Open WebViews (by id), so the interpreter's exit can close them first: their handler
@@ -85,7 +86,7 @@ WINDOW_OPTIONS = (
 )
 
 
-def webview_spec(options: dict[str, Any], schemes: list[str]) -> dict[str, Any]:
+def webview_spec(options: dict[str, Any], schemes: list[str]) -> WebViewSpec:
     """The spec the Rust runtime builds a WebView from, out of the ``WebView`` constructor's
     arguments (``options``, by name) and the custom schemes registered so far. Raises
     ValueError or TypeError for arguments that cannot work, before anything is created."""
@@ -141,13 +142,15 @@ class _Creation:
 
 
 def _create_here(
-    mode: str, spec: dict[str, Any], router: Router, timeout: float
+    mode: RuntimeMode, spec: WebViewSpec, router: Router, timeout: float
 ) -> _core.WebViewProxy:
     _runtime.ensure_started(mode)
     return _core.create_webview(spec, router, timeout)
 
 
-def create(mode: str, spec: dict[str, Any], router: Router, timeout: float) -> _core.WebViewProxy:
+def create(
+    mode: RuntimeMode, spec: WebViewSpec, router: Router, timeout: float
+) -> _core.WebViewProxy:
     """The native WebView for ``spec``, answering to ``router``, made within ``timeout``
     seconds. Hosted WebViews live on the host's main thread: made off it, it is created
     there, and one still being built when the wait ends is closed as soon as it exists, so

@@ -27,8 +27,6 @@ from .utils.thread_dispatcher import host_adapter_class
 if TYPE_CHECKING:
     from ._core_types import RuntimeMode
 
-logger = logging.getLogger("auroraview.webview")
-
 ENV_VAR = "AURORAVIEW_WEBVIEW_MODE"
 MODES = ("auto", "own", "hosted")
 

@@ -124,7 +124,7 @@ class Autopilot:
         tools, window = self.tools, self.window
         self.step = "waiting for the page"
         expect(tools.page_ready.wait(30), "the page did not load within 30 s")
-        ready_ms = (tools.page_ready_at - window.created_at) * 1000.0
+        ready_ms = float(tools.page_ready_at - window.created_at) * 1000.0
         say(f"page loaded {ready_ms:.0f} ms after the WebView was created ({self.webview.mode})")
         return ready_ms
 
@@ -200,7 +200,7 @@ class Autopilot:
         window = self.window
         self.step = "comparing the views"
         page_rows = self.js("demo.rows()")
-        scene_names = self.main(self.scene.names)
+        scene_names: list[str] = self.main(self.scene.names)
         outliner = self.main(window.outliner_names)
         expect(
             page_rows == scene_names == outliner,

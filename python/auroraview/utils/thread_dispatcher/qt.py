@@ -134,7 +134,8 @@ class QtAdapter(HostAdapter):
         main context). Windows: any Qt application (its dispatcher dispatches every message
         of the thread, our windows' included). macOS: any Qt application (it runs the Cocoa
         loop on the main thread, which also serves the main dispatch queue)."""
-        if sys.platform.startswith("linux"):
+        on_linux = sys.platform.startswith("linux")  # (a variable: mypy checks one platform)
+        if on_linux:
             return qt_runs_on_glib()
         return running_qt_core() is not None
 

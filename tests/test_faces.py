@@ -150,3 +150,19 @@ def test_files_under_500_lines_and_functions_under_80():
                 if length >= 80:
                     too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert too_long == []
+
+
+def test_rust_and_bridge_files_under_500_lines():
+    """The same limit for the crates' sources and the JS bridge; a file's trailing unit-test
+    module does not count (functions: clippy's too_many_lines, clippy.toml)."""
+    crates = PACKAGE.parent.parent / "crates"
+    too_long = []
+    for path in sorted([*crates.rglob("src/**/*.rs"), *crates.rglob("src/**/*.js")]):
+        if "tests" in path.relative_to(crates).parts or "fuzz" in path.parts:
+            continue
+        source = path.read_text()
+        code = source.split("\n#[cfg(test)]\nmod tests", 1)[0]
+        lines = code.count("\n")
+        if lines >= 500:
+            too_long.append(f"{path.relative_to(crates)}: {lines} lines")
+    assert too_long == []

@@ -8,7 +8,10 @@
 //! wraps GDK's X error handler: a `BadWindow` or `BadDrawable` about a host window we
 //! embedded in, or about any window of GDK's own X connection (the containers wry makes for
 //! embedding, and the windows GTK creates inside them, which the X server destroys with
-//! their ancestor), is logged (debug) and ignored; every other error goes to GDK's handler
+//! their ancestor), and an error about any other resource of GDK's connection that does not
+//! exist (`BadPixmap`, `BadGC`, Render's `BadPicture`, ...: what GDK and cairo made for those
+//! windows, released with them while GTK may still draw; seen in the tests' teardown
+//! timings), is logged (debug) and ignored; every other error goes to GDK's handler
 //! as before, so GDK's own traps and diagnostics are unchanged. GDK's connection serves
 //! auroraview's WebViews alone (Qt has its own), so this hides nothing of the host's.
 //!
@@ -34,6 +37,12 @@ const CLIENT_MASK: u64 = 0x1f_ffff;
 
 const BAD_WINDOW: u8 = 3;
 const BAD_DRAWABLE: u8 = 9;
+/// Core errors about a resource that does not exist (any longer): BadPixmap, BadCursor,
+/// BadFont, BadColor, BadGC.
+const BAD_RESOURCE: [u8; 5] = [4, 6, 7, 12, 13];
+/// The X Render extension's `BadPicture` error code on GDK's display (its first error + 1;
+/// 0 until known or without Render).
+static BAD_PICTURE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// Installs the filter, once per process, after GDK opened its display (UI thread).
 pub(super) fn install() {
@@ -42,10 +51,38 @@ pub(super) fn install() {
             log::warn!("auroraview: cannot load Xlib; X errors are GDK's alone to handle");
             return None;
         };
+        note_render_errors(&xlib);
         // SAFETY: swaps the process's Xlib error handler; `filter` passes every error it
         // does not own to the handler it replaced.
         unsafe { (xlib.XSetErrorHandler)(Some(filter)) }
     });
+}
+
+/// Learns Render's error codes on GDK's display (a round trip, so not from inside the
+/// handler, where Xlib forbids requests).
+fn note_render_errors(xlib: &Xlib) {
+    use glib::Cast;
+    use std::ffi::c_int;
+    let Some(display) = gtk::gdk::Display::default() else {
+        return;
+    };
+    let Ok(x11) = display.downcast::<gdkx11::X11Display>() else {
+        return;
+    };
+    // SAFETY: GDK's display stays open for the life of the process.
+    let raw = unsafe {
+        gdkx11::ffi::gdk_x11_display_get_xdisplay(glib::translate::ToGlibPtr::to_glib_none(&x11).0)
+    } as *mut Display;
+    let (mut major, mut event, mut error): (c_int, c_int, c_int) = (0, 0, 0);
+    // SAFETY: a plain query on an open display, on the UI thread that owns GDK.
+    let present = unsafe {
+        (xlib.XQueryExtension)(raw, c"RENDER".as_ptr(), &mut major, &mut event, &mut error)
+    };
+    if present != 0 {
+        if let Ok(code) = u8::try_from(error + 1) {
+            BAD_PICTURE.store(code, std::sync::atomic::Ordering::Release);
+        }
+    }
 }
 
 /// Notes `xid`, a window GDK's connection created, so errors about that connection's windows
@@ -74,10 +111,25 @@ pub(super) fn guard(xid: u64) {
 unsafe extern "C" fn filter(display: *mut Display, event: *mut XErrorEvent) -> c_int {
     // SAFETY: Xlib passes a valid event for the duration of the call.
     let e = unsafe { &*event };
+    let own_base = OWN_BASE.load(std::sync::atomic::Ordering::Acquire);
+    let own = own_base != 0 && e.resourceid & !CLIENT_MASK == own_base;
+    let bad_picture = BAD_PICTURE.load(std::sync::atomic::Ordering::Acquire);
+    // What GDK and cairo made for our windows (pixmaps, GCs, Render pictures, ...) goes
+    // with them, while requests that use it may still be on their way.
+    let gone =
+        BAD_RESOURCE.contains(&e.error_code) || (bad_picture != 0 && e.error_code == bad_picture);
+    if own && gone {
+        log::debug!(
+            "auroraview: ignored X error {} (request {}.{}) about {:#x}, freed with its window",
+            e.error_code,
+            e.request_code,
+            e.minor_code,
+            e.resourceid
+        );
+        return 0;
+    }
     if matches!(e.error_code, BAD_WINDOW | BAD_DRAWABLE) {
         let xid = e.resourceid;
-        let own_base = OWN_BASE.load(std::sync::atomic::Ordering::Acquire);
-        let own = own_base != 0 && xid & !CLIENT_MASK == own_base;
         let guarded = GUARDED.lock().unwrap_or_else(|p| p.into_inner());
         if own || guarded.contains(&xid) {
             log::debug!(

@@ -492,5 +492,5 @@ def test_blocking_eval_inside_an_eval_callback_fails_at_once(wv_host):
     webview.eval_js_async("1", callback)
     assert wv_host.serve_until(lambda: seen, 10)
     message, elapsed = seen[0]
-    assert "eval_js_async" in message and elapsed < 0.5
+    assert "eval_js_async" in message and elapsed < 2.5  # refused, not timed out (5 s)
     assert wv_host.run_js(webview, "40 + 2") == 42  # the completion thread is fine

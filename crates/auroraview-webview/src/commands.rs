@@ -83,6 +83,8 @@ pub(crate) struct CreateRequest {
     /// Answers the view's custom-scheme requests (on the protocol threads).
     pub(crate) sink: Arc<dyn IpcSink>,
     pub(crate) reply: crossbeam_channel::Sender<Result<(), StartError>>,
+    /// When it was queued (start-up timing, `ui/startup.rs`).
+    pub(crate) queued: std::time::Instant,
 }
 
 /// Commands about window events (from `WebViewProxy`, or the completion thread).

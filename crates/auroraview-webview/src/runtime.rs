@@ -59,6 +59,7 @@ impl Runtime {
                 mode.name()
             )));
         }
+        let started = std::time::Instant::now();
         let reactor = Reactor::start()
             .map_err(|e| StartError(format!("cannot start the completion thread: {e}")))?;
         let parts = Arc::new(Mutex::new(Some(reactor)));
@@ -84,6 +85,11 @@ impl Runtime {
             .map_err(|_| StartError("the WebView UI thread did not start within 30 s".into()))?;
         let rt = Runtime { inner };
         *slot = Some(rt.clone());
+        log::debug!(
+            "auroraview: start-up: the runtime started in {} mode in {:.1} ms",
+            mode.name(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
         Ok(rt)
     }
 
@@ -124,6 +130,7 @@ impl Runtime {
         sink: Arc<dyn IpcSink>,
         timeout: Duration,
     ) -> Result<WebViewProxy, StartError> {
+        let queued = std::time::Instant::now();
         let inline = self.is_ui_thread();
         if inline && self.inner.mode == Mode::Own {
             return Err(StartError(
@@ -145,6 +152,7 @@ impl Runtime {
             inbound,
             sink,
             reply: reply_tx,
+            queued,
         };
         let reply = if inline {
             // Hosted, on the UI thread itself: build it now, whatever is queued (a backlog

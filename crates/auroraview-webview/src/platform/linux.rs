@@ -15,8 +15,9 @@ pub(crate) fn start_ui_thread(
     ui: UiHooks,
     on_start: impl FnOnce(ThreadKey) + Send + 'static,
 ) -> Result<(), StartError> {
+    let started = std::time::Instant::now();
     spawn_ui_thread(
-        || {
+        move || {
             hooks::install(ui);
             gtk::init().map_err(|err| {
                 StartError(format!(
@@ -24,6 +25,10 @@ pub(crate) fn start_ui_thread(
                      WAYLAND_DISPLAY)? Under CI, run inside Xvfb"
                 ))
             })?;
+            log::debug!(
+                "auroraview: start-up: GTK initialised in {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
             super::x11_errors::install();
             // The thread owns the context for the life of the process (leaked, so the
             // ownership guard can live as long).

@@ -6,6 +6,7 @@
 
 use super::events::{Desk, DeskEvent};
 use super::scheme::scheme_of;
+use super::startup::{BuildTimes, StartupClock};
 use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
 use super::{event, UiEvent, UiState};
 use crate::commands::CreateRequest;
@@ -21,6 +22,7 @@ use auroraview_core::ipc::PageOp;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 impl UiState {
     pub(super) fn create(&mut self, req: CreateRequest) {
@@ -30,13 +32,15 @@ impl UiState {
             inbound,
             sink,
             reply,
+            queued,
         } = req;
         let id = shared.id;
-        let built = self.build_engine(&spec, id);
+        let built = self.build_engine(&spec, id, queued);
         match built {
             Ok(engine) => {
                 self.profiles.mark_adopted(&spec);
-                let view = new_view(&spec, engine, shared, inbound, sink);
+                let mut view = new_view(&spec, engine, shared, inbound, sink);
+                view.startup = Some(StartupClock::new(queued));
                 self.views.insert(id, view);
                 self.rt.open_views.fetch_add(1, Ordering::AcqRel);
                 let _ = reply.send(Ok(()));
@@ -52,13 +56,20 @@ impl UiState {
     }
 
     /// Builds the window and the engine's view for `spec` (not yet recorded as a View).
-    fn build_engine(&mut self, spec: &WebViewSpec, id: u64) -> Result<Engine, StartError> {
+    fn build_engine(
+        &mut self,
+        spec: &WebViewSpec,
+        id: u64,
+        queued: Instant,
+    ) -> Result<Engine, StartError> {
+        let started = Instant::now();
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
         #[cfg(not(target_os = "linux"))]
         platform::desk::warn_window_options(&spec.window);
         let adopted = self.profiles.is_adopted(spec);
         let context = self.profiles.context_for(spec);
+        let context_made = Instant::now();
         let schemes = &mut self.schemes;
         // A page of a custom scheme loads once its scheme is registered: before the first
         // WebView exists there is no web context to register it with, so that WebView is
@@ -70,6 +81,7 @@ impl UiState {
             .filter(|s| !matches!(s.as_str(), "http" | "https" | "file" | "data" | "about"))
             .filter(|s| !adopted || !schemes.is_registered(s));
         let window = platform::create_window(spec, id)?;
+        let window_made = Instant::now();
         let builder = match context {
             Some(context) => wry::WebViewBuilder::new_with_web_context(context),
             None => wry::WebViewBuilder::new(),
@@ -116,6 +128,14 @@ impl UiState {
         platform::watch_web_process(&webview, id);
         platform::desk::watch_policy(&webview, id);
         window.set_visible(&webview, spec.visible);
+        BuildTimes {
+            queued,
+            started,
+            context: context_made - started,
+            window: window_made - context_made,
+            engine: window_made.elapsed(),
+        }
+        .log(id, false);
         Ok(Engine {
             window,
             webview,
@@ -208,6 +228,9 @@ impl UiState {
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
+        if let Some(clock) = v.startup.as_mut() {
+            clock.load_started(view);
+        }
         v.page += 1;
         v.ready = false;
         v.gone = None;
@@ -341,6 +364,7 @@ fn new_view(
         backlog: Default::default(),
         inbound,
         warned_origin: false,
+        startup: None,
         noise: NoiseLimit::default(),
         naive: spec.naive_delivery,
         asset_root: spec.asset_root.clone().map(Arc::new),

@@ -21,6 +21,7 @@ mod profiles;
 
 pub use profiles::set_default_data_directory;
 mod scheme;
+mod startup;
 mod view;
 
 pub(crate) use events::DeskEvent;

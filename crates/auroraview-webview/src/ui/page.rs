@@ -95,8 +95,15 @@ const BACKLOG_BUDGET: Duration = Duration::from_millis(1);
 
 fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script: &mut String) {
     match msg {
-        Inbound::Init => {}
+        Inbound::Init => {
+            if let Some(clock) = v.startup.as_mut() {
+                clock.init(view);
+            }
+        }
         Inbound::Ready => {
+            if let Some(clock) = v.startup.take() {
+                clock.ready(view);
+            }
             v.ready = true;
             release_held(v);
             flush_view(rt, v, script);

@@ -51,6 +51,8 @@ pub(super) struct View {
     pub(super) in_flight: HashSet<u64>,
     pub(super) inbound: Inbox,
     pub(super) warned_origin: bool,
+    /// Start-up timing until the first page is ready (`startup.rs`).
+    pub(super) startup: Option<super::startup::StartupClock>,
     /// Caps the warnings this page can cause (malformed messages, its script errors).
     pub(super) noise: NoiseLimit,
     /// Benchmark baseline: one script evaluation per op instead of one per batch.

@@ -118,4 +118,6 @@ bench: build
 	# The WebView benchmark's floor row: the same round trips in Rust, no Python.
 	cargo build -q --release -p auroraview-webview --example echo_floor
 	$(WITH_DISPLAY) $(PY) benches/bench_webview.py
+	# Start-up: a new panel's time to a ready page, ours (cold, after prewarm()) and QtWebEngine's.
+	$(WITH_DISPLAY) $(PY) benches/bench_startup.py
 	$(WITH_DISPLAY) $(PY) benches/bench_hosted_flood.py

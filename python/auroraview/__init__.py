@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import errors, utils
 from ._channel import Channel
 from ._core import MAX_MESSAGE_BYTES, __version__
+from ._prewarm import prewarm
 from ._protocol import ProtocolRequest, ProtocolResponse
 from .proxy import WebViewProxy
 from .utils.dcc_thread_safe import DCCThreadSafeWrapper
@@ -24,5 +25,6 @@ __all__ = [
     "WebViewProxy",
     "__version__",
     "errors",
+    "prewarm",
     "utils",
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "__version__",
     "create_webview",
     "current_thread_ident",
+    "prewarm",
     "run_ui_pass",
     "runtime_mode",
     "runtime_stats",
@@ -113,7 +114,13 @@ def runtime_mode() -> Optional[RuntimeMode]:
 
 def runtime_stats() -> RuntimeStats:
     """What the WebView runtime holds now: ``open_views``, ``pending_evals`` and
-    ``queued_commands`` (all 0 when no runtime runs)."""
+    ``queued_commands``, ``spares_ready`` (spare WebViews kept after ``prewarm`` ready to be
+    handed out) and ``spares_used`` (WebViews built from one so far); all 0 when no runtime
+    runs."""
+
+def prewarm(spares: int) -> bool:
+    """Queue the runtime's pre-warming: the default web context now and ``spares`` spare
+    WebViews kept from then on (0 ends them). False when no runtime runs."""
 
 def run_ui_pass() -> bool:
     """Hosted mode, on the UI (main) thread: apply queued WebView commands now (for when the

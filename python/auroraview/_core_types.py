@@ -92,6 +92,10 @@ class RuntimeStats(TypedDict):
     open_views: int
     pending_evals: int
     queued_commands: int
+    #: Spare WebViews kept after ``auroraview.prewarm()`` ready to be handed out.
+    spares_ready: int
+    #: WebViews built from a spare so far.
+    spares_used: int
 
 
 class WebViewSink(Protocol):

@@ -46,7 +46,7 @@ pub(crate) fn run_ui_pass() -> bool {
 }
 
 /// What the WebView runtime holds now: `{"open_views", "pending_evals",
-/// "queued_commands"}`, all 0 when no runtime runs.
+/// "queued_commands", "spares_ready", "spares_used"}`, all 0 when no runtime runs.
 #[pyfunction]
 pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let stats = Runtime::current().map(|rt| rt.stats());
@@ -54,7 +54,15 @@ pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     out.set_item("open_views", stats.map_or(0, |s| s.open_views))?;
     out.set_item("pending_evals", stats.map_or(0, |s| s.pending_evals))?;
     out.set_item("queued_commands", stats.map_or(0, |s| s.queued_commands))?;
+    out.set_item("spares_ready", stats.map_or(0, |s| s.spares_ready))?;
+    out.set_item("spares_used", stats.map_or(0, |s| s.spares_used))?;
     Ok(out)
+}
+
+/// Queues the runtime's pre-warming (see `Runtime::prewarm`); false when no runtime runs.
+#[pyfunction]
+pub(crate) fn prewarm(spares: usize) -> bool {
+    Runtime::current().map(|rt| rt.prewarm(spares)).is_some()
 }
 
 /// The mode of the runtime running in this process, or None.

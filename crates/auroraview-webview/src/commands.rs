@@ -74,6 +74,10 @@ pub(crate) enum UiCommand {
     },
     /// Window events, page events and dialogs (`ui/events.rs`).
     Desk(DeskCommand),
+    /// Make the default web context now; keep `spares` spare WebViews (`ui/spare.rs`).
+    Prewarm {
+        spares: usize,
+    },
 }
 
 pub(crate) struct CreateRequest {

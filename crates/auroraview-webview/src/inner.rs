@@ -8,6 +8,7 @@ use crate::commands::Commands;
 use crate::reactor::Reactor;
 use auroraview_core::ThreadKey;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// State shared by the runtime's handles and threads.
 pub(crate) struct RuntimeInner {
@@ -19,6 +20,11 @@ pub(crate) struct RuntimeInner {
     next_eval: AtomicU64,
     /// WebViews that exist on the UI thread now.
     pub(crate) open_views: AtomicUsize,
+    /// Spare WebViews built and with their blank page loaded (`ui/spare.rs`; counted by
+    /// their load handler, uncounted when handed out or ended).
+    pub(crate) spares_ready: Arc<AtomicUsize>,
+    /// WebViews built from a spare so far.
+    pub(crate) spares_used: AtomicU64,
 }
 
 impl RuntimeInner {
@@ -31,6 +37,8 @@ impl RuntimeInner {
             next_view: AtomicU64::new(1),
             next_eval: AtomicU64::new(1),
             open_views: AtomicUsize::new(0),
+            spares_ready: Arc::new(AtomicUsize::new(0)),
+            spares_used: AtomicU64::new(0),
         }
     }
 

@@ -26,6 +26,10 @@ pub struct RuntimeStats {
     pub pending_evals: usize,
     /// Commands waiting for the UI thread.
     pub queued_commands: usize,
+    /// Spare WebViews (kept after `prewarm`) ready to be handed out.
+    pub spares_ready: usize,
+    /// WebViews built from a spare so far.
+    pub spares_used: u64,
 }
 
 /// The WebView runtime of this process.
@@ -98,7 +102,19 @@ impl Runtime {
             open_views: self.inner.open_views.load(Ordering::Acquire),
             pending_evals: self.inner.reactor.pending(),
             queued_commands: self.inner.commands.len(),
+            spares_ready: self.inner.spares_ready.load(Ordering::Acquire),
+            spares_used: self.inner.spares_used.load(Ordering::Acquire),
         }
+    }
+
+    /// Makes the default profile's web context now, on the UI thread (queued; returns at
+    /// once), and keeps `spares` spare WebViews with their web process running from then
+    /// on, each handed to the next WebView it can serve (Linux; see `ui/spare.rs`). 0 ends
+    /// them and keeps none.
+    pub fn prewarm(&self, spares: usize) {
+        self.inner
+            .commands
+            .force_push(UiCommand::Prewarm { spares });
     }
 
     pub fn mode(&self) -> Mode {

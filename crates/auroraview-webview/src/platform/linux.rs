@@ -225,17 +225,23 @@ pub(crate) fn create_window(spec: &WebViewSpec, view: u64) -> Result<NativeWindo
         return Ok(NativeWindow::Child { parent });
     }
     let window = gtk::Window::new(gtk::WindowType::Toplevel);
+    let container = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    window.add(&container);
+    dress_window(&window, spec, view);
+    Ok(NativeWindow::TopLevel { window, container })
+}
+
+/// Gives a top-level window of WebView `view` what `spec` asks (title, size, options) and
+/// its close button (a request to the UI thread). Before the window is first shown.
+pub(super) fn dress_window(window: &gtk::Window, spec: &WebViewSpec, view: u64) {
     window.set_title(&spec.title);
     window.set_default_size(spec.width as i32, spec.height as i32);
     window.set_resizable(spec.resizable);
-    let container = gtk::Box::new(gtk::Orientation::Vertical, 0);
-    window.add(&container);
     window.connect_delete_event(move |_, _| {
         hooks::event(UiEvent::CloseRequested { view });
         glib::Propagation::Stop
     });
-    super::desk::apply_window_options(&window, &spec.window);
-    Ok(NativeWindow::TopLevel { window, container })
+    super::desk::apply_window_options(window, &spec.window);
 }
 
 pub(crate) fn build_webview(

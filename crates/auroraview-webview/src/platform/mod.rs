@@ -43,6 +43,9 @@ mod shared;
 mod linux;
 #[cfg(target_os = "linux")]
 mod x11_errors;
+// A spare WebView with its web process running, handed to the next WebView (`ui/spare.rs`).
+#[cfg(target_os = "linux")]
+pub(crate) mod spare_linux;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::*;
 

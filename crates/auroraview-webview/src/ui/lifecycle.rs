@@ -62,6 +62,10 @@ impl UiState {
         id: u64,
         queued: Instant,
     ) -> Result<Engine, StartError> {
+        #[cfg(target_os = "linux")]
+        if let Some(spare) = self.take_spare(spec) {
+            return Ok(self.adopt_spare(spare, spec, id, queued));
+        }
         let started = Instant::now();
         let token = new_token();
         let mut policy = OriginPolicy::new(&spec.allowed_origins);
@@ -279,6 +283,28 @@ impl UiState {
     }
 }
 
+/// The engine's page load and title callbacks of WebView `id`, as wry calls them.
+pub(super) fn page_handlers(
+    id: u64,
+) -> (
+    impl Fn(wry::PageLoadEvent, String) + 'static,
+    impl Fn(String) + 'static,
+) {
+    let on_load = move |load, url| match load {
+        wry::PageLoadEvent::Started => {
+            event(UiEvent::PageLoadStarted { view: id });
+            event(DeskEvent::LoadStarted { view: id, url }.into());
+        }
+        wry::PageLoadEvent::Finished => {
+            event(DeskEvent::Loaded { view: id, url }.into());
+        }
+    };
+    let on_title = move |title| {
+        event(DeskEvent::TitleChanged { view: id, title }.into());
+    };
+    (on_load, on_title)
+}
+
 /// The engine's callbacks that report to the UI thread: page loads, title changes and, with
 /// `capture_file_drop`, dropped files (taken from the page: it gets no HTML5 drop then).
 fn with_handlers<'a>(
@@ -286,19 +312,10 @@ fn with_handlers<'a>(
     spec: &WebViewSpec,
     id: u64,
 ) -> wry::WebViewBuilder<'a> {
+    let (on_load, on_title) = page_handlers(id);
     let builder = builder
-        .with_on_page_load_handler(move |load, url| match load {
-            wry::PageLoadEvent::Started => {
-                event(UiEvent::PageLoadStarted { view: id });
-                event(DeskEvent::LoadStarted { view: id, url }.into());
-            }
-            wry::PageLoadEvent::Finished => {
-                event(DeskEvent::Loaded { view: id, url }.into());
-            }
-        })
-        .with_document_title_changed_handler(move |title| {
-            event(DeskEvent::TitleChanged { view: id, title }.into());
-        });
+        .with_on_page_load_handler(on_load)
+        .with_document_title_changed_handler(on_title);
     if !spec.capture_file_drop {
         return builder;
     }
@@ -322,11 +339,11 @@ fn with_handlers<'a>(
 
 /// What building a WebView made: its window, the engine's view, the bridge's secret and the
 /// origins it trusts.
-struct Engine {
-    window: NativeWindow,
-    webview: wry::WebView,
-    token: String,
-    policy: OriginPolicy,
+pub(super) struct Engine {
+    pub(super) window: NativeWindow,
+    pub(super) webview: wry::WebView,
+    pub(super) token: String,
+    pub(super) policy: OriginPolicy,
 }
 
 /// The UI thread's record of a WebView it has just built.

@@ -21,6 +21,7 @@ mod profiles;
 
 pub use profiles::set_default_data_directory;
 mod scheme;
+mod spare;
 mod startup;
 mod view;
 
@@ -82,6 +83,8 @@ pub(crate) struct UiState {
     dialogs: HashMap<u64, (u64, platform::desk::OpenDialog)>,
     /// Custom-scheme requests held until answered, and the registered schemes.
     schemes: scheme::SchemeTable,
+    /// The spare WebView kept after `prewarm` (`ui/spare.rs`).
+    spares: spare::Spares,
 }
 
 thread_local! {
@@ -108,6 +111,7 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
             profiles: profiles::Profiles::new(),
             dialogs: HashMap::new(),
             schemes: scheme::SchemeTable::default(),
+            spares: spare::Spares::default(),
         })
     });
 }
@@ -201,6 +205,7 @@ fn event_inner(ev: UiEvent) {
                 state.handle_event(ev);
                 state.flush_all();
                 state.drain_deferred();
+                state.spare_tick();
             }
         }
         Err(_) => DEFERRED.with(|d| d.borrow_mut().push(ev)),
@@ -232,6 +237,7 @@ impl UiState {
         self.drain_backlogs(Instant::now());
         self.flush_all();
         self.drain_deferred();
+        self.spare_tick();
     }
 
     fn drain_deferred(&mut self) {
@@ -311,6 +317,7 @@ impl UiState {
             } => self.scheme_reply(view, request, reply),
             UiCommand::RegisterScheme { view, scheme } => self.register_scheme(view, scheme),
             UiCommand::Desk(cmd) => self.desk_command(cmd),
+            UiCommand::Prewarm { spares } => self.prewarm(spares),
         }
     }
 

@@ -67,22 +67,32 @@ impl Profiles {
             .clone()
             .filter(|dir| Some(dir) != default_dir().as_ref());
         match &dir {
-            None => self
-                .default
-                .get_or_insert_with(|| {
-                    *DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner()) = true;
-                    match default_dir() {
-                        Some(dir) => Some(wry::WebContext::new(Some(dir))),
-                        None => platform::web_context(),
-                    }
-                })
-                .as_mut(),
+            None => self.default_context(),
             Some(dir) => Some(
                 self.by_dir
                     .entry(dir.clone())
                     .or_insert_with(|| wry::WebContext::new(Some(dir.clone()))),
             ),
         }
+    }
+
+    /// The default profile's context (made now if it does not exist yet).
+    pub(crate) fn default_context(&mut self) -> Option<&mut wry::WebContext> {
+        self.default
+            .get_or_insert_with(|| {
+                *DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner()) = true;
+                match default_dir() {
+                    Some(dir) => Some(wry::WebContext::new(Some(dir))),
+                    None => platform::web_context(),
+                }
+            })
+            .as_mut()
+    }
+
+    /// The default profile has had a WebView built with it (a spare one, say).
+    #[cfg(target_os = "linux")]
+    pub(crate) fn mark_default_adopted(&mut self) {
+        self.adopted.insert(None);
     }
 
     /// True once a WebView of `spec`'s (shared) profile has been built.
@@ -98,7 +108,7 @@ impl Profiles {
 }
 
 /// A profile's key: its directory, `None` for the default one (whatever its directory).
-fn key(spec: &WebViewSpec) -> Option<PathBuf> {
+pub(crate) fn key(spec: &WebViewSpec) -> Option<PathBuf> {
     spec.data_directory
         .clone()
         .filter(|dir| Some(dir) != default_dir().as_ref())

@@ -78,6 +78,8 @@ fn without_the_webview2_runtime_creation_fails_clearly_and_the_ui_thread_goes_on
             open_views: 0,
             pending_evals: 0,
             queued_commands: 0,
+            spares_ready: 0,
+            spares_used: 0,
         }
     );
 }

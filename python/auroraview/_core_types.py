@@ -96,6 +96,10 @@ class RuntimeStats(TypedDict):
     spares_ready: int
     #: WebViews built from a spare so far.
     spares_used: int
+    #: Posts received from pages so far (a burst of messages travels in posts of ~32 KiB).
+    page_posts: int
+    #: Messages those posts carried.
+    page_messages: int
 
 
 class WebViewSink(Protocol):

@@ -128,6 +128,15 @@ impl std::error::Error for ParseError {}
 /// The tags of rendered [`PageOp`]s, as the bridge's `deliver` switches on them.
 pub const OP_TAGS: [&str; 6] = ["e", "r", "x", "v", "a", "m"];
 
+/// How much the bridge gathers into one post before sending it (UTF-16 units of the
+/// messages, about bytes for ASCII): 32 KiB. Receiving a post costs the host's UI thread
+/// about 20 us per KiB here (the engine's string conversion and the parse), and in hosted
+/// mode that thread is the DCC's main thread. So a burst of thousands of small messages
+/// arrives as posts of at most ~0.6 ms each, which the loop can interleave with the host's
+/// own work, not as one that holds it for several ms. A message larger than this travels
+/// in a post of its own.
+pub const POST_TARGET_BYTES: usize = 32 * 1024;
+
 /// Largest page post accepted: one message of [`MAX_MESSAGE_BYTES`] plus its envelope (the
 /// token and the sender's URL).
 pub const MAX_POST_BYTES: usize = MAX_MESSAGE_BYTES + 64 * 1024;

@@ -2,7 +2,7 @@
 //! in two files), with this WebView's token, the message size limit and the platform's
 //! native post function filled in.
 
-use auroraview_core::ipc::MAX_MESSAGE_BYTES;
+use auroraview_core::ipc::{MAX_MESSAGE_BYTES, POST_TARGET_BYTES};
 
 const SOURCE: &str = concat!(include_str!("bridge.js"), include_str!("bridge_page.js"));
 
@@ -14,6 +14,7 @@ pub(crate) fn script(token: &str, console: bool) -> String {
         .replace("__AV_TOKEN__", token)
         .replace("__AV_CONSOLE__", if console { "true" } else { "false" })
         .replace("__AV_MAX__", &MAX_MESSAGE_BYTES.to_string())
+        .replace("__AV_POST_TARGET__", &POST_TARGET_BYTES.to_string())
         .replace("__AV_POST__", crate::platform::BRIDGE_POST)
 }
 

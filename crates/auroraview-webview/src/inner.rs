@@ -25,6 +25,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) spares_ready: Arc<AtomicUsize>,
     /// WebViews built from a spare so far.
     pub(crate) spares_used: AtomicU64,
+    /// Authenticated posts received from pages so far, and the messages they carried
+    /// (`ui/page.rs`).
+    pub(crate) page_posts: AtomicU64,
+    pub(crate) page_messages: AtomicU64,
 }
 
 impl RuntimeInner {
@@ -39,6 +43,8 @@ impl RuntimeInner {
             open_views: AtomicUsize::new(0),
             spares_ready: Arc::new(AtomicUsize::new(0)),
             spares_used: AtomicU64::new(0),
+            page_posts: AtomicU64::new(0),
+            page_messages: AtomicU64::new(0),
         }
     }
 

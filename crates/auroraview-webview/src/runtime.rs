@@ -30,6 +30,11 @@ pub struct RuntimeStats {
     pub spares_ready: usize,
     /// WebViews built from a spare so far.
     pub spares_used: u64,
+    /// Authenticated posts received from pages so far (the bridge sends a burst of
+    /// messages in posts of about `ipc::POST_TARGET_BYTES`).
+    pub page_posts: u64,
+    /// Messages those posts carried.
+    pub page_messages: u64,
 }
 
 /// The WebView runtime of this process.
@@ -104,6 +109,8 @@ impl Runtime {
             queued_commands: self.inner.commands.len(),
             spares_ready: self.inner.spares_ready.load(Ordering::Acquire),
             spares_used: self.inner.spares_used.load(Ordering::Acquire),
+            page_posts: self.inner.page_posts.load(Ordering::Relaxed),
+            page_messages: self.inner.page_messages.load(Ordering::Relaxed),
         }
     }
 

@@ -14,6 +14,7 @@ use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
 use auroraview_core::ipc::{parse_post, Inbound, ParseError};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,7 @@ impl UiState {
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
+        let start = Instant::now();
         let post = match parse_post(body, &v.token) {
             Ok(post) => post,
             Err(ParseError::BadToken) => {
@@ -50,8 +52,20 @@ impl UiState {
             }
             return;
         }
+        // Earlier messages still waiting means a flood: these join the queue for the
+        // passes, so posts arriving back to back cost one parse each, not a parse and a
+        // slice. Otherwise they are handed on now, within what is left of the budget.
+        self.rt.page_posts.fetch_add(1, Ordering::Relaxed);
+        self.rt
+            .page_messages
+            .fetch_add(post.messages.len() as u64, Ordering::Relaxed);
+        let flooded = !v.backlog.is_empty();
         v.backlog.extend(post.messages);
-        self.drain_backlog(view, Instant::now());
+        if flooded {
+            self.rt.commands.rearm();
+        } else {
+            self.drain_backlog(view, start);
+        }
     }
 
     /// Hands on the page messages of WebView `view` that wait, for at most

@@ -33,10 +33,10 @@ from .base import HostAdapter, logger
 
 _pump_classes: dict[str, type] = {}
 
-#: Seconds one pump may run tasks in a Qt host before it yields to Qt's loop (2 ms: a flood
-#: of main-thread work then stalls a 1 ms Qt timer about as long as Qt's own queued signals
-#: do, see benches/bench_hosted_flood.py).
-QT_PUMP_BUDGET = 0.002
+#: Seconds one pump may run tasks in a Qt host before it yields to Qt's loop (1 ms: during a
+#: flood of main-thread work a 1 ms Qt timer still fires between two pumps, where 2 ms made
+#: every gap at least 2 ms; see benches/bench_hosted_flood.py and docs/benchmarks.md).
+QT_PUMP_BUDGET = 0.001
 
 
 def _pump_class(core: ModuleType) -> type:

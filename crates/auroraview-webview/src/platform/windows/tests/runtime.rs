@@ -80,6 +80,8 @@ fn without_the_webview2_runtime_creation_fails_clearly_and_the_ui_thread_goes_on
             queued_commands: 0,
             spares_ready: 0,
             spares_used: 0,
+            page_posts: 0,
+            page_messages: 0,
         }
     );
 }

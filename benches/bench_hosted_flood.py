@@ -7,10 +7,15 @@ heartbeat runs on the main thread and records the gaps between its beats while:
 - auroraview: the page fires 5,000 ``dcc_mode`` calls at once (their handlers run on the main
   thread, each answers the page);
 - peer: a worker thread emits 5,000 queued Qt signals to a slot on the main thread (the
-  slot does the same trivial work), which is how a Qt tool would do it without auroraview.
+  slot does the same trivial work), which is how a Qt tool would do it without auroraview;
+- second peer, when PySide6-Addons is installed (``make bench`` installs it): a QtWebEngine
+  page fires 5,000 QWebChannel calls to a slot on the main thread at once, each answering
+  the page, which is what a Qt tool with a web panel would use instead of auroraview. It has
+  a web engine's processes competing for the CPUs, as ours does.
 
 Prints, per side, the median over repeats of the longest gap and of the p99 gap, and the
-ratio of the longest gaps (target: auroraview's at most 2x Qt's). Each side runs in a process
+ratio of the longest gaps (target: auroraview's at most 2x the queued signals'; the ratio to
+QtWebEngine's is printed beside it). Each side runs in a process
 of its own (one GLib main-context owner per process).
 
 Run: ``make bench`` (or ``scripts/with-display.sh .venv/bin/python
@@ -19,6 +24,7 @@ benches/bench_hosted_flood.py``). The machine is noisy: compare within one run.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import statistics
@@ -33,6 +39,9 @@ import json, os, sys, threading, time
 os.environ.pop("QT_NO_GLIB", None)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, TESTS_DIR)
+if SIDE_NAME == "qtwebengine":
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    from PySide6 import QtWebChannel, QtWebEngineWidgets
 from qtbinding import QtCore, QtWidgets, exec_loop
 app = QtWidgets.QApplication(["bench"])
 CALLS = CALLS_N
@@ -72,6 +81,38 @@ if SIDE_NAME == "auroraview":
         " if (answered >= N) { clearInterval(t); r(answered); } }, 1); })".replace(
         "N", str(CALLS)), timeout_ms=30000)
     run_until(settled.done, 30)
+elif SIDE_NAME == "qtwebengine":
+    class Py(QtCore.QObject):
+        @QtCore.Slot(int, result=int)
+        def work(self, i):
+            handled.append(i)
+            return i
+    view = QtWebEngineWidgets.QWebEngineView()
+    channel = QtWebChannel.QWebChannel()
+    py = Py()
+    channel.registerObject("py", py)
+    view.page().setWebChannel(channel)
+    view.setHtml(WEBENGINE_PAGE, QtCore.QUrl("qrc:///"))
+    view.show()
+    page = view.page()
+    def js(script, timeout=15):
+        box = []
+        page.runJavaScript(script, 0, box.append)
+        run_until(lambda: bool(box), timeout)
+        return box[0] if box else None
+    deadline = time.monotonic() + 30
+    while js("window.ready === true") is not True and time.monotonic() < deadline:
+        run_until(lambda: False, 0.02)
+    heartbeat.start()
+    run_until(lambda: False, 0.3)
+    t0 = len(beats)
+    start = time.perf_counter()
+    # The page fires every call in one go (one JavaScript task), as ours does.
+    page.runJavaScript("window.flood(CALLS)".replace("CALLS", str(CALLS)), 0)
+    run_until(lambda: len(handled) >= CALLS, 30)
+    deadline = time.monotonic() + 30
+    while js("window.answered") != CALLS and time.monotonic() < deadline:
+        run_until(lambda: False, 0.001)
 else:
     class Receiver(QtCore.QObject):
         sig = (getattr(QtCore, "Signal", None) or QtCore.pyqtSignal)(int)
@@ -99,6 +140,15 @@ print("RESULT " + json.dumps({"handled": len(handled), "elapsed_s": elapsed,
     "max_ms": gaps[-1], "p99_ms": gaps[int(len(gaps) * 0.99)], "beats": len(gaps)}))
 """
 
+WEBENGINE_PAGE = """<!doctype html><body>
+<script src="qrc:///qtwebchannel/qwebchannel.js"></script><script>
+new QWebChannel(qt.webChannelTransport, ch => { window.py = ch.objects.py; window.ready = true; });
+window.flood = n => {
+  window.answered = 0;
+  for (let i = 0; i < n; i++) py.work(i, () => answered++);
+};
+</script></body>"""
+
 
 def run_side(side: str) -> dict:
     tests = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests")
@@ -106,6 +156,7 @@ def run_side(side: str) -> dict:
         SIDE.replace("TESTS_DIR", repr(tests))
         .replace("CALLS_N", str(CALLS))
         .replace("SIDE_NAME", repr(side))
+        .replace("WEBENGINE_PAGE", repr(WEBENGINE_PAGE))
     )
     env = {k: v for k, v in os.environ.items() if k != "QT_NO_GLIB"}
     proc = subprocess.run(
@@ -119,10 +170,13 @@ def run_side(side: str) -> dict:
 
 def main() -> None:
     print(f"Hosted flood: {CALLS} messages to the main thread at once, 1 ms heartbeat there")
-    results: dict[str, list[dict]] = {"auroraview": [], "qt-signals": []}
+    sides = {"auroraview": "auroraview", "qt-signals": "qt"}
+    if importlib.util.find_spec("PySide6.QtWebEngineWidgets") is not None:
+        sides["qtwebengine"] = "qtwebengine"
+    results: dict[str, list[dict]] = {side: [] for side in sides}
     for _ in range(REPEATS):
-        for side in results:
-            results[side].append(run_side("auroraview" if side == "auroraview" else "qt"))
+        for side, name in sides.items():
+            results[side].append(run_side(name))
     print(f"{'':28}{'longest stall':>16}{'p99 gap':>12}{'all handled in':>18}")
     medians = {}
     for side, runs in results.items():
@@ -131,12 +185,21 @@ def main() -> None:
         p99 = statistics.median(r["p99_ms"] for r in runs)
         elapsed = statistics.median(r["elapsed_s"] for r in runs)
         medians[side] = worst
-        label = "auroraview dcc_mode calls" if side == "auroraview" else "Qt queued signals (peer)"
+        label = {
+            "auroraview": "auroraview dcc_mode calls",
+            "qt-signals": "Qt queued signals (peer)",
+            "qtwebengine": "QtWebEngine + QWebChannel",
+        }[side]
         print(f"{label:28}{worst:13.1f} ms{p99:9.1f} ms{elapsed * 1000:15.0f} ms")
         print(f"{'':28}runs: " + ", ".join(f"{r['max_ms']:.1f}" for r in runs))
     ratio = medians["auroraview"] / max(medians["qt-signals"], 0.001)
     verdict = "ok" if ratio <= 2.0 else "MISSED"
     print(f"longest stall, auroraview / Qt: x{ratio:.2f} (target <= x2.0): {verdict}")
+    if "qtwebengine" in medians:
+        ratio = medians["auroraview"] / max(medians["qtwebengine"], 0.001)
+        print(f"longest stall, auroraview / QtWebEngine + QWebChannel: x{ratio:.2f}")
+    else:
+        print("QtWebEngine + QWebChannel: not installed (PySide6-Addons), not measured")
 
 
 if __name__ == "__main__":

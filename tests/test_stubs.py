@@ -7,10 +7,18 @@ classes it raises exist. The stub itself is checked against the built extension 
 from __future__ import annotations
 
 import inspect
+import re
+from pathlib import Path
 
 import pytest
 from auroraview import _core, errors
-from auroraview._core_types import WebViewSink, WebViewSpec, WindowOptions
+from auroraview._core_types import (
+    DialogSpec,
+    RuntimeStats,
+    WebViewSink,
+    WebViewSpec,
+    WindowOptions,
+)
 from auroraview._router import Router
 
 
@@ -82,3 +90,35 @@ def test_an_unknown_key_is_a_value_error_naming_it():
 def test_a_bad_timeout_is_a_value_error_in_seconds(timeout):
     with pytest.raises(ValueError, match="timeout must be a finite number of seconds >= 0"):
         _core.create_webview({}, _Sink(), timeout)
+
+
+SPEC_RS = Path(__file__).resolve().parent.parent / "crates/auroraview-python/src/spec.rs"
+
+
+def keys_read_by(function: str) -> set[str]:
+    """The keys a reader in spec.rs matches on (``"key" =>`` arms of its ``match key``)."""
+    source = SPEC_RS.read_text()
+    body = source.split(f"fn {function}(", 1)[1].split("\nfn ", 1)[0].split("\npub", 1)[0]
+    arms = re.findall(r'^( *)"([a-z_]+)" =>', body.split("match key.as_str() {", 1)[1], re.M)
+    # Only the arms of that match (its first arm's indentation), not of matches nested in them.
+    return {key for indent, key in arms if indent == arms[0][0]} if arms else set()
+
+
+@pytest.mark.parametrize(
+    ("function", "typed"),
+    [
+        ("webview_spec", WebViewSpec),
+        ("window_options", WindowOptions),
+        ("dialog_spec", DialogSpec),
+    ],
+)
+def test_every_key_the_runtime_reads_is_typed(function, typed):
+    # The other direction of the checks above: a key Rust reads that the TypedDict lacks
+    # would type-check wrongly (mypy would refuse a caller passing it).
+    read = keys_read_by(function)
+    assert read, f"no keys found in {function}: has spec.rs changed shape?"
+    assert read == set(typed.__annotations__), sorted(read ^ set(typed.__annotations__))
+
+
+def test_runtime_stats_has_exactly_the_typed_keys():
+    assert set(_core.runtime_stats()) == set(RuntimeStats.__annotations__)

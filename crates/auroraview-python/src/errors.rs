@@ -13,96 +13,56 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-/// An exception class of `auroraview.errors` that the bindings raise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ErrorClass {
-    Dispatch,
-    DispatchTimeout,
-    NoMainLoop,
-    DispatchClosed,
-    DispatchCancelled,
-    WrongThread,
-    WebViewStart,
-    WebViewClosed,
-    QueueFull,
-    Payload,
-    JavaScript,
-    EvalTimeout,
-    PageChanged,
+/// Defines [`ErrorClass`] from one table (variant => class name), with [`ErrorClass::ALL`]
+/// and the names derived from it, so a class cannot be added to one list and missed in
+/// another.
+macro_rules! error_classes {
+    ($($variant:ident => $name:literal,)+) => {
+        /// An exception class of `auroraview.errors` that the bindings raise.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum ErrorClass {
+            $($variant,)+
+        }
+
+        impl ErrorClass {
+            /// Every variant, in declaration order (exported as `_core.ERROR_CLASSES`, whose
+            /// names a test looks up in `auroraview.errors`).
+            pub(crate) const ALL: &'static [ErrorClass] = &[$(ErrorClass::$variant,)+];
+
+            /// The class's name in `auroraview.errors`.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(ErrorClass::$variant => $name,)+
+                }
+            }
+        }
+    };
 }
 
+error_classes! {
+    Dispatch => "DispatchError",
+    DispatchTimeout => "DispatchTimeoutError",
+    NoMainLoop => "NoMainLoopError",
+    DispatchClosed => "DispatchClosedError",
+    DispatchCancelled => "DispatchCancelledError",
+    WrongThread => "WrongThreadError",
+    WebViewStart => "WebViewStartError",
+    WebViewClosed => "WebViewClosedError",
+    QueueFull => "QueueFullError",
+    Payload => "PayloadError",
+    JavaScript => "JavaScriptError",
+    EvalTimeout => "EvalTimeoutError",
+    PageChanged => "PageChangedError",
+}
+
+/// One imported class per variant and interpreter, indexed by the variant's position.
+static CLASSES: [PyOnceLock<Py<PyType>>; ErrorClass::ALL.len()] =
+    [const { PyOnceLock::new() }; ErrorClass::ALL.len()];
+
 impl ErrorClass {
-    /// Every variant (exported as `_core.ERROR_CLASSES`, whose names a test looks up).
-    pub(crate) const ALL: [ErrorClass; 13] = [
-        ErrorClass::Dispatch,
-        ErrorClass::DispatchTimeout,
-        ErrorClass::NoMainLoop,
-        ErrorClass::DispatchClosed,
-        ErrorClass::DispatchCancelled,
-        ErrorClass::WrongThread,
-        ErrorClass::WebViewStart,
-        ErrorClass::WebViewClosed,
-        ErrorClass::QueueFull,
-        ErrorClass::Payload,
-        ErrorClass::JavaScript,
-        ErrorClass::EvalTimeout,
-        ErrorClass::PageChanged,
-    ];
-
-    /// The class's name in `auroraview.errors`.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            ErrorClass::Dispatch => "DispatchError",
-            ErrorClass::DispatchTimeout => "DispatchTimeoutError",
-            ErrorClass::NoMainLoop => "NoMainLoopError",
-            ErrorClass::DispatchClosed => "DispatchClosedError",
-            ErrorClass::DispatchCancelled => "DispatchCancelledError",
-            ErrorClass::WrongThread => "WrongThreadError",
-            ErrorClass::WebViewStart => "WebViewStartError",
-            ErrorClass::WebViewClosed => "WebViewClosedError",
-            ErrorClass::QueueFull => "QueueFullError",
-            ErrorClass::Payload => "PayloadError",
-            ErrorClass::JavaScript => "JavaScriptError",
-            ErrorClass::EvalTimeout => "EvalTimeoutError",
-            ErrorClass::PageChanged => "PageChangedError",
-        }
-    }
-
-    /// The class's cache: one imported class per interpreter.
-    fn cell(self) -> &'static PyOnceLock<Py<PyType>> {
-        static DISPATCH: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static DISPATCH_TIMEOUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static NO_MAIN_LOOP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static DISPATCH_CLOSED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static DISPATCH_CANCELLED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static WRONG_THREAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static WEBVIEW_START: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static WEBVIEW_CLOSED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static QUEUE_FULL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static PAYLOAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static JAVASCRIPT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static EVAL_TIMEOUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        static PAGE_CHANGED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        match self {
-            ErrorClass::Dispatch => &DISPATCH,
-            ErrorClass::DispatchTimeout => &DISPATCH_TIMEOUT,
-            ErrorClass::NoMainLoop => &NO_MAIN_LOOP,
-            ErrorClass::DispatchClosed => &DISPATCH_CLOSED,
-            ErrorClass::DispatchCancelled => &DISPATCH_CANCELLED,
-            ErrorClass::WrongThread => &WRONG_THREAD,
-            ErrorClass::WebViewStart => &WEBVIEW_START,
-            ErrorClass::WebViewClosed => &WEBVIEW_CLOSED,
-            ErrorClass::QueueFull => &QUEUE_FULL,
-            ErrorClass::Payload => &PAYLOAD,
-            ErrorClass::JavaScript => &JAVASCRIPT,
-            ErrorClass::EvalTimeout => &EVAL_TIMEOUT,
-            ErrorClass::PageChanged => &PAGE_CHANGED,
-        }
-    }
-
     /// The class itself (imported from `auroraview.errors` on first use).
     pub(crate) fn class<'py>(self, py: Python<'py>) -> PyResult<&'py Bound<'py, PyType>> {
-        self.cell().import(py, "auroraview.errors", self.name())
+        CLASSES[self as usize].import(py, "auroraview.errors", self.name())
     }
 
     /// An instance built with `args` (or the error that prevented building it).

@@ -40,7 +40,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::runtime_stats, m)?)?;
     m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;
     m.add("SINK_METHODS", PyTuple::new(m.py(), sink::SINK_METHODS)?)?;
-    let error_classes = errors::ErrorClass::ALL.map(errors::ErrorClass::name);
+    let error_classes: Vec<&str> = errors::ErrorClass::ALL
+        .iter()
+        .map(|class| class.name())
+        .collect();
     m.add("ERROR_CLASSES", PyTuple::new(m.py(), error_classes)?)?;
     Ok(())
 }

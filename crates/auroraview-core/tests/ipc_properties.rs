@@ -249,6 +249,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_post_says_what_each_of_its_messages_says_alone(
+        items in prop::collection::vec(
+            prop_oneof![
+                3 => bridge_message().prop_map(|(sent, _)| sent),
+                1 => json_value(),
+            ],
+            0..10,
+        ),
+    ) {
+        // A post of messages the bridge sends is read in one pass, any other message by
+        // message: either way each message ends as it would alone, in order.
+        let post = parse_post(&post_of(items.clone(), TOKEN), TOKEN).expect("authenticated");
+        let alone: Vec<_> = items.iter().map(|item| parse_message(&item.to_string())).collect();
+        prop_assert_eq!(post.messages, alone);
+    }
+}
+
 #[test]
 fn deep_nesting_never_overflows_the_stack() {
     // Refused with an error, as a post and as a message.

@@ -46,6 +46,7 @@ pub(crate) fn start_ui_thread(
         on_start,
         |_owner| {
             let context = glib::MainContext::default();
+            super::poll_spin_linux::install(&context);
             loop {
                 context.iteration(true);
             }

@@ -43,6 +43,9 @@ mod shared;
 mod linux;
 #[cfg(target_os = "linux")]
 mod x11_errors;
+// Own mode: the UI thread's poll looks for work a short while before it sleeps.
+#[cfg(target_os = "linux")]
+mod poll_spin_linux;
 // A spare WebView with its web process running, handed to the next WebView (`ui/spare.rs`).
 #[cfg(target_os = "linux")]
 pub(crate) mod spare_linux;

@@ -130,9 +130,9 @@ pub const OP_TAGS: [&str; 6] = ["e", "r", "x", "v", "a", "m"];
 
 /// How much the bridge gathers into one post before sending it (UTF-16 units of the
 /// messages, about bytes for ASCII): 32 KiB. Receiving a post costs the host's UI thread
-/// about 20 us per KiB here (the engine's string conversion and the parse), and in hosted
+/// about 10-20 us per KiB here (the engine's string conversion and the parse), and in hosted
 /// mode that thread is the DCC's main thread. So a burst of thousands of small messages
-/// arrives as posts of at most ~0.6 ms each, which the loop can interleave with the host's
+/// arrives as posts of well under a millisecond each, which the loop can interleave with the host's
 /// own work, not as one that holds it for several ms. A message larger than this travels
 /// in a post of its own.
 pub const POST_TARGET_BYTES: usize = 32 * 1024;

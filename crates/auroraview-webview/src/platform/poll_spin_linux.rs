@@ -8,8 +8,9 @@
 //! first asks the descriptors without waiting, for up to [`SPIN`], yielding the CPU every
 //! few rounds (the shared [`Spinner`]), and only then blocks for what is left of GLib's
 //! timeout. Nothing GLib asked for changes: the same descriptors, the same timeout, the same
-//! answers; an idle UI thread spends at most the spin's length of CPU after each burst of
-//! work. `AURORAVIEW_UI_SPIN_US` sets that length in microseconds (0 turns it off), read when
+//! answers, except that a GLib timer due while nothing else happens fires up to the spin's
+//! length late (the time spent spinning is taken off the timeout in whole milliseconds). An
+//! idle UI thread spends at most the spin's length of CPU after each burst of work. `AURORAVIEW_UI_SPIN_US` sets that length in microseconds (0 turns it off), read when
 //! the UI thread starts.
 //!
 //! Only the UI thread of own mode uses it: in hosted mode GLib's loop is the host's, and

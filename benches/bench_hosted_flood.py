@@ -82,11 +82,15 @@ if SIDE_NAME == "auroraview":
         "N", str(CALLS)), timeout_ms=30000)
     run_until(settled.done, 30)
 elif SIDE_NAME == "qtwebengine":
+    settled = []
     class Py(QtCore.QObject):
         @QtCore.Slot(int, result=int)
         def work(self, i):
             handled.append(i)
             return i
+        @QtCore.Slot()
+        def done(self):
+            settled.append(True)
     view = QtWebEngineWidgets.QWebEngineView()
     channel = QtWebChannel.QWebChannel()
     py = Py()
@@ -110,9 +114,7 @@ elif SIDE_NAME == "qtwebengine":
     # The page fires every call in one go (one JavaScript task), as ours does.
     page.runJavaScript("window.flood(CALLS)".replace("CALLS", str(CALLS)), 0)
     run_until(lambda: len(handled) >= CALLS, 30)
-    deadline = time.monotonic() + 30
-    while js("window.answered") != CALLS and time.monotonic() < deadline:
-        run_until(lambda: False, 0.001)
+    run_until(lambda: bool(settled), 30)  # the page calls done() once every answer is in
 else:
     class Receiver(QtCore.QObject):
         sig = (getattr(QtCore, "Signal", None) or QtCore.pyqtSignal)(int)
@@ -145,7 +147,7 @@ WEBENGINE_PAGE = """<!doctype html><body>
 new QWebChannel(qt.webChannelTransport, ch => { window.py = ch.objects.py; window.ready = true; });
 window.flood = n => {
   window.answered = 0;
-  for (let i = 0; i < n; i++) py.work(i, () => answered++);
+  for (let i = 0; i < n; i++) py.work(i, () => { if (++answered === n) py.done(); });
 };
 </script></body>"""
 

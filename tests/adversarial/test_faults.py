@@ -151,8 +151,13 @@ def test_shutdown_with_dcc_mode_calls_queued_rejects_them(wv_host):
     webview.on("h")(ran.append)
 
     def stop(data):
-        # On the main thread, with three more calls queued behind this one: shut down.
-        assert poll(lambda: _dispatcher_pending() >= 3, 5)
+        # On the main thread, with three more calls queued behind this one: shut down. The
+        # wait must not run the host's loop (as `poll` does in hosted mode): a nested loop
+        # serves the calls queued behind this one, and they would run before the shutdown.
+        deadline = time.monotonic() + 5
+        while _dispatcher_pending() < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert _dispatcher_pending() >= 3
         dropped.append(shutdown_dispatcher())
         return "stopped"
 

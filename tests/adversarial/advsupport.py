@@ -72,15 +72,18 @@ def rss_mib() -> float:
     return 0.0
 
 
-def poll(predicate: Callable[[], bool], timeout: float, step: float = 0.02) -> bool:
+def poll(
+    predicate: Callable[[], bool], timeout: float, step: float = 0.02, run_loop: bool = True
+) -> bool:
     """True once ``predicate()`` holds, checking until ``timeout`` seconds passed. Between
     checks a Qt application's loop runs, if there is one: in hosted mode it is the loop that
-    carries out closes and reaps WebKit's processes."""
+    carries out closes and reaps WebKit's processes. ``run_loop=False`` only sleeps: inside
+    a main-thread handler, where a nested loop would serve the work queued behind it."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() >= deadline:
             return False
-        if not _run_qt_events(step):
+        if not (run_loop and _run_qt_events(step)):
             time.sleep(step)
     return True
 

@@ -152,12 +152,9 @@ def test_shutdown_with_dcc_mode_calls_queued_rejects_them(wv_host):
 
     def stop(data):
         # On the main thread, with three more calls queued behind this one: shut down. The
-        # wait must not run the host's loop (as `poll` does in hosted mode): a nested loop
-        # serves the calls queued behind this one, and they would run before the shutdown.
-        deadline = time.monotonic() + 5
-        while _dispatcher_pending() < 3 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert _dispatcher_pending() >= 3
+        # wait must not run the host's loop (in hosted mode a nested loop would serve the
+        # calls queued behind this one before the shutdown).
+        assert poll(lambda: _dispatcher_pending() >= 3, 5, step=0.005, run_loop=False)
         dropped.append(shutdown_dispatcher())
         return "stopped"
 

@@ -132,8 +132,8 @@ pub const OP_TAGS: [&str; 6] = ["e", "r", "x", "v", "a", "m"];
 /// messages, about bytes for ASCII): 32 KiB. Receiving a post costs the host's UI thread
 /// about 10-20 us per KiB here (the engine's string conversion and the parse), and in hosted
 /// mode that thread is the DCC's main thread. So a burst of thousands of small messages
-/// arrives as posts of well under a millisecond each, which the loop can interleave with the host's
-/// own work, not as one that holds it for several ms. A message larger than this travels
+/// arrives as posts of well under a millisecond each, which the loop can interleave with the
+/// host's own work, not as one that holds it for several ms. A message larger than this travels
 /// in a post of its own.
 pub const POST_TARGET_BYTES: usize = 32 * 1024;
 

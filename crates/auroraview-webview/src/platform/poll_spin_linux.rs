@@ -10,8 +10,9 @@
 //! timeout. Nothing GLib asked for changes: the same descriptors, the same timeout, the same
 //! answers, except that a GLib timer due while nothing else happens fires up to the spin's
 //! length late (the time spent spinning is taken off the timeout in whole milliseconds). An
-//! idle UI thread spends at most the spin's length of CPU after each burst of work. `AURORAVIEW_UI_SPIN_US` sets that length in microseconds (0 turns it off), read when
-//! the UI thread starts.
+//! idle UI thread spends at most the spin's length of CPU after each burst of work.
+//! `AURORAVIEW_UI_SPIN_US` sets that length in microseconds (0 turns it off), read when the
+//! UI thread starts.
 //!
 //! Only the UI thread of own mode uses it: in hosted mode GLib's loop is the host's, and
 //! spinning there would take CPU from the host. What must not live here: anything but

@@ -116,7 +116,8 @@ bench: build
 		$(VENV)/bin/pip install -q "PySide6-Addons==$$($(PY) -c 'import PySide6; print(PySide6.__version__)')"
 	$(WITH_DISPLAY) $(PY) benches/bench_dispatch.py
 	# The WebView benchmark's floor row: the same round trips in Rust, no Python.
-	cargo build -q --release -p auroraview-webview --example echo_floor
+	cargo build -q --release -p auroraview-webview --example echo_floor \
+		--example engine_paths --example engine_webext
 	$(WITH_DISPLAY) $(PY) benches/bench_webview.py
 	# Start-up: a new panel's time to a ready page, ours (cold, after prewarm()) and QtWebEngine's.
 	$(WITH_DISPLAY) $(PY) benches/bench_startup.py

@@ -13,7 +13,10 @@ Prints, for a real WebKitGTK WebView on auroraview's own UI thread:
 - the floor: the same call and eval round trips with a Rust echo handler and no Python
   (``crates/auroraview-webview/examples/echo_floor.rs``, built by ``make bench``), in its
   own processes in the same run: what the engine and our threads allow, and so what the
-  Python hop costs.
+  Python hop costs;
+- the engine's paths with none of our code (``examples/engine_paths.rs`` and the web
+  extension ``examples/engine_webext.rs``): WebKitGTK's message handler with a script, with
+  a reply, and a socket straight from a web extension, each answered at once.
 
 Run: ``make bench`` (or ``scripts/with-display.sh .venv/bin/python benches/bench_webview.py``).
 Figures are medians of repeats; this machine is noisy, so compare ratios within one run.
@@ -239,6 +242,30 @@ def floor_rows() -> Optional[dict]:
     }
 
 
+ENGINE_BIN = FLOOR_BIN.with_name("engine_paths")
+
+
+def engine_rows() -> Optional[dict]:
+    """WebKitGTK's own round-trip paths, none of our code: medians over REPEATS runs of
+    ``engine_paths`` (None if it was not built). Keys: path name -> (p50_ms, p99_ms)."""
+    import json
+    import subprocess
+
+    if not ENGINE_BIN.exists():
+        return None
+    runs = []
+    for _ in range(REPEATS):
+        proc = subprocess.run([str(ENGINE_BIN)], capture_output=True, text=True, timeout=600)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("ENGINE ")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"engine_paths failed:\n{proc.stdout}\n{proc.stderr}")
+        runs.append(json.loads(lines[-1][len("ENGINE ") :]))
+    return {
+        path: tuple(statistics.median(r[path][i] for r in runs) / 1000 for i in (0, 1))
+        for path in runs[0]
+    }
+
+
 def main() -> None:
     results: dict[str, list] = {k: [] for k in ("call", "call_main", "eval", "emit", "naive")}
     done = threading.Event()
@@ -293,6 +320,13 @@ def main() -> None:
         print(f"{'  Rust->JS eval_wait round trip (ms)':<44}{fe50:>12.3f}{fe99:>12.3f}")
         print(f"{'  the Python hop, call p50 (ms)':<44}{call50 - f50:>12.3f}")
         print(f"{'  the Python hop, eval p50 (ms)':<44}{eval50 - fe50:>12.3f}")
+    engine = engine_rows()
+    if engine is None:
+        print(f"engine paths (WebKitGTK alone): not built ({ENGINE_BIN.name}), not measured")
+    else:
+        print(f"{'engine paths: WebKitGTK alone, a call (ms)':<44}{'p50':>12}{'p99':>12}")
+        for path, (p50, p99) in engine.items():
+            print(f"{'  ' + path:<44}{p50:>12.3f}{p99:>12.3f}")
     peer = webengine_peer()
     if peer is None:
         print("QtWebEngine + QWebChannel: not installed (PySide6-Addons), not measured")
@@ -306,6 +340,8 @@ def main() -> None:
         if floor is not None:
             print(f"{'  ratio call p50, floor / QtWebEngine':<44}{f50 / w50:>11.2f}x")
             print(f"{'  ratio eval p50, floor / QtWebEngine':<44}{fe50 / we50:>11.2f}x")
+        for path, (p50, _) in (engine or {}).items():
+            print(f"{'  ratio p50, engine ' + path + ' / QtWebEngine call':<44}{p50 / w50:>11.2f}x")
     print()
     targets = [
         ("call p50 <= 0.25 ms", call50 <= 0.25),

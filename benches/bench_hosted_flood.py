@@ -20,6 +20,8 @@ of its own (one GLib main-context owner per process).
 
 Run: ``make bench`` (or ``scripts/with-display.sh .venv/bin/python
 benches/bench_hosted_flood.py``). The machine is noisy: compare within one run.
+``BENCH_PIN=1`` is a diagnostic: each side's main thread gets a CPU to itself, and every
+other thread, its web engine's processes included, shares the other one.
 """
 
 from __future__ import annotations
@@ -61,6 +63,34 @@ def run_until(done, timeout):
     exec_loop(loop)
     check.stop()
 
+# BENCH_PIN=1 (a diagnostic): the main thread alone on CPU 1, every other thread of this
+# process and of its child processes (web engines) on CPU 0, so nothing competes with the
+# main thread for its CPU. Called once everything is running, before the heartbeat.
+def pin():
+    if os.environ.get("BENCH_PIN") != "1" or os.cpu_count() < 2:
+        return
+    me = os.getpid()
+    main_tid = threading.get_native_id()
+    children, parents = set(), {me}
+    for _ in range(4):  # children, grandchildren, ...
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid in parents:
+                children.add(int(entry))
+        parents |= children
+    for pid in {me} | children:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                os.sched_setaffinity(int(tid), {1} if int(tid) == main_tid else {0})
+            except OSError:
+                pass
+
 handled = []
 if SIDE_NAME == "auroraview":
     from auroraview import WebView
@@ -68,6 +98,7 @@ if SIDE_NAME == "auroraview":
     webview.on("work")(lambda i: handled.append(i) or i)
     ready = webview.eval_js_async("auroraview.whenReady().then(() => 1)")
     run_until(ready.done, 15)
+    pin()
     heartbeat.start()
     run_until(lambda: False, 0.3)
     t0 = len(beats)
@@ -107,6 +138,7 @@ elif SIDE_NAME == "qtwebengine":
     deadline = time.monotonic() + 30
     while js("window.ready === true") is not True and time.monotonic() < deadline:
         run_until(lambda: False, 0.02)
+    pin()
     heartbeat.start()
     run_until(lambda: False, 0.3)
     t0 = len(beats)
@@ -124,6 +156,7 @@ else:
         def work(self, i):
             handled.append(i)
     receiver = Receiver()
+    pin()
     heartbeat.start()
     run_until(lambda: False, 0.3)
     t0 = len(beats)

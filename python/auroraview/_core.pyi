@@ -116,8 +116,9 @@ def runtime_stats() -> RuntimeStats:
     """What the WebView runtime holds now: ``open_views``, ``pending_evals`` and
     ``queued_commands``, ``spares_ready`` (spare WebViews kept after ``prewarm`` ready to be
     handed out), ``spares_used`` (WebViews built from one so far), ``page_posts`` and
-    ``page_messages`` (posts received from pages so far, and the messages they carried); all
-    0 when no runtime runs."""
+    ``page_messages`` (posts received from pages so far, and the messages they carried),
+    ``page_posts_waited`` (posts that arrived in a burst and waited, unparsed, for a pass of
+    the UI thread); all 0 when no runtime runs."""
 
 def prewarm(spares: int) -> bool:
     """Queue the runtime's pre-warming: the default web context now and ``spares`` spare

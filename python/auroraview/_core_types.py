@@ -100,6 +100,8 @@ class RuntimeStats(TypedDict):
     page_posts: int
     #: Messages those posts carried.
     page_messages: int
+    #: Posts that arrived in a burst and waited, unparsed, for a pass of the UI thread.
+    page_posts_waited: int
 
 
 class WebViewSink(Protocol):

@@ -46,8 +46,8 @@ pub(crate) fn run_ui_pass() -> bool {
 }
 
 /// What the WebView runtime holds now: `{"open_views", "pending_evals",
-/// "queued_commands", "spares_ready", "spares_used", "page_posts", "page_messages"}`, all 0
-/// when no runtime runs.
+/// "queued_commands", "spares_ready", "spares_used", "page_posts", "page_messages",
+/// "page_posts_waited"}`, all 0 when no runtime runs.
 #[pyfunction]
 pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let stats = Runtime::current().map(|rt| rt.stats());
@@ -59,6 +59,10 @@ pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     out.set_item("spares_used", stats.map_or(0, |s| s.spares_used))?;
     out.set_item("page_posts", stats.map_or(0, |s| s.page_posts))?;
     out.set_item("page_messages", stats.map_or(0, |s| s.page_messages))?;
+    out.set_item(
+        "page_posts_waited",
+        stats.map_or(0, |s| s.page_posts_waited),
+    )?;
     Ok(out)
 }
 

@@ -29,6 +29,8 @@ pub(crate) struct RuntimeInner {
     /// (`ui/page.rs`).
     pub(crate) page_posts: AtomicU64,
     pub(crate) page_messages: AtomicU64,
+    /// Posts that arrived in a burst and waited, unparsed, for a pass (`ui/page.rs`).
+    pub(crate) page_posts_waited: AtomicU64,
 }
 
 impl RuntimeInner {
@@ -45,6 +47,7 @@ impl RuntimeInner {
             spares_used: AtomicU64::new(0),
             page_posts: AtomicU64::new(0),
             page_messages: AtomicU64::new(0),
+            page_posts_waited: AtomicU64::new(0),
         }
     }
 

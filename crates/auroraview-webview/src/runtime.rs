@@ -35,6 +35,8 @@ pub struct RuntimeStats {
     pub page_posts: u64,
     /// Messages those posts carried.
     pub page_messages: u64,
+    /// Posts that arrived in a burst and waited, unparsed, for a pass (`ui/page.rs`).
+    pub page_posts_waited: u64,
 }
 
 /// The WebView runtime of this process.
@@ -111,6 +113,7 @@ impl Runtime {
             spares_used: self.inner.spares_used.load(Ordering::Acquire),
             page_posts: self.inner.page_posts.load(Ordering::Relaxed),
             page_messages: self.inner.page_messages.load(Ordering::Relaxed),
+            page_posts_waited: self.inner.page_posts_waited.load(Ordering::Relaxed),
         }
     }
 

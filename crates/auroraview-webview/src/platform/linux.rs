@@ -172,7 +172,6 @@ pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, _view: u64) -> wry::Web
 /// after the WebView is built, before the UI thread's loop runs again (so before the page's
 /// first script).
 pub(crate) fn connect_ipc(webview: &wry::WebView, view: u64) {
-    use javascriptcore::ValueExt as _;
     use webkit2gtk::UserContentManagerExt as _;
     use webkit2gtk::WebViewExt as _;
     use wry::WebViewExtUnix;
@@ -184,9 +183,10 @@ pub(crate) fn connect_ipc(webview: &wry::WebView, view: u64) {
         let Some(value) = message.js_value() else {
             return;
         };
-        // Anything but a string (the bridge posts strings) becomes text the parser refuses.
-        let body = value.to_str().to_string();
-        hooks::event(UiEvent::Ipc { view, body });
+        hooks::event(UiEvent::Ipc {
+            view,
+            body: super::PostText::new(value),
+        });
     });
     if !manager.register_script_message_handler("auroraview") {
         log::error!("auroraview: WebView {view}: cannot register the page's message handler");

@@ -36,6 +36,40 @@ mod hooks;
 pub(crate) use hooks::process as run_pass_here;
 pub(crate) use hooks::UiHooks;
 
+/// A post's text as the engine handed it over, made a `String` only when it is parsed
+/// (`ui/page.rs`): on Linux it stays the engine's JavaScript string until then, so a burst of
+/// posts that waits for the UI thread's passes costs it almost nothing on arrival.
+pub(crate) struct PostText(
+    #[cfg(target_os = "linux")] javascriptcore::Value,
+    #[cfg(not(target_os = "linux"))] String,
+);
+
+impl PostText {
+    #[cfg(target_os = "linux")]
+    pub(crate) fn new(value: javascriptcore::Value) -> Self {
+        PostText(value)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(crate) fn new(text: String) -> Self {
+        PostText(text)
+    }
+
+    /// The text (anything but a string, which the bridge never posts, becomes text the
+    /// parser refuses).
+    pub(crate) fn into_string(self) -> String {
+        #[cfg(target_os = "linux")]
+        {
+            use javascriptcore::ValueExt as _;
+            self.0.to_str().to_string()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            self.0
+        }
+    }
+}
+
 #[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
 mod shared;
 

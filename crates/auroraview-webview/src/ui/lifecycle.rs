@@ -239,7 +239,7 @@ impl UiState {
         v.ready = false;
         v.gone = None;
         // What the old page said and was not handed on yet has no page to answer.
-        v.backlog.clear();
+        v.posts.clear();
         // Call results and channel messages belong to the old page's calls.
         let old_call = |op: &PageOp| matches!(op, PageOp::Resolve { .. } | PageOp::Message { .. });
         v.held.retain(|op| !old_call(op));
@@ -267,7 +267,7 @@ impl UiState {
         );
         v.page += 1;
         v.ready = false;
-        v.backlog.clear();
+        v.posts.clear();
         let mut ended: Vec<PageOp> = std::mem::take(&mut v.held);
         ended.append(&mut v.batch);
         v.held_bytes = 0;
@@ -378,7 +378,7 @@ fn new_view(
         held_bytes: 0,
         batch: Vec::new(),
         in_flight: HashSet::new(),
-        backlog: Default::default(),
+        posts: Default::default(),
         inbound,
         warned_origin: false,
         startup: None,

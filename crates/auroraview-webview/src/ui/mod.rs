@@ -17,6 +17,7 @@ mod dialogs;
 mod events;
 mod lifecycle;
 mod page;
+mod page_posts;
 mod profiles;
 
 pub use profiles::set_default_data_directory;
@@ -48,7 +49,7 @@ pub(crate) enum UiEvent {
     /// A post from the page (see `auroraview_core::ipc`).
     Ipc {
         view: u64,
-        body: String,
+        body: platform::PostText,
     },
     PageLoadStarted {
         view: u64,
@@ -85,6 +86,8 @@ pub(crate) struct UiState {
     schemes: scheme::SchemeTable,
     /// The spare WebView kept after `prewarm` (`ui/spare.rs`).
     spares: spare::Spares,
+    /// Bursts of page posts, which may parse for a budget before they wait (`ui/page.rs`).
+    arrivals: page_posts::Arrivals,
 }
 
 thread_local! {
@@ -112,6 +115,7 @@ pub(crate) fn install(rt: Arc<RuntimeInner>) {
             dialogs: HashMap::new(),
             schemes: scheme::SchemeTable::default(),
             spares: spare::Spares::default(),
+            arrivals: page_posts::Arrivals::default(),
         })
     });
 }
@@ -234,7 +238,7 @@ impl UiState {
             }
         }
         self.commands = commands;
-        self.drain_backlogs(Instant::now());
+        self.drain_all_posts(Instant::now());
         self.flush_all();
         self.drain_deferred();
         self.spare_tick();
@@ -339,7 +343,7 @@ impl UiState {
 
     fn handle_event(&mut self, ev: UiEvent) {
         match ev {
-            UiEvent::Ipc { view, body } => self.ipc(view, &body),
+            UiEvent::Ipc { view, body } => self.ipc(view, body),
             UiEvent::PageLoadStarted { view } => self.page_load_started(view),
             UiEvent::PageProcessEnded { view, reason } => self.page_process_ended(view, reason),
             UiEvent::CloseRequested { view } => self.close_requested(view),

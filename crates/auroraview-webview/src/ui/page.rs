@@ -5,107 +5,125 @@
 //! What must not live here: commands from the host (`mod.rs`), delivery to the page
 //! (`view.rs`).
 
+use super::page_posts::{Next, POSTS_BUDGET};
 use super::view::{flush_view, page_warning, release_held, View};
 use super::UiState;
 use crate::call::{PageCall, Responder};
 use crate::error::EvalError;
 use crate::inner::RuntimeInner;
+use crate::platform::PostText;
 use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
 use auroraview_core::ipc::{parse_post, Inbound, ParseError};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 impl UiState {
-    /// A post from the page of WebView `view`.
-    pub(super) fn ipc(&mut self, view: u64, body: &str) {
+    /// A post from the page of WebView `view`. Parsed and handed on at once, unless older
+    /// posts or messages of the view still wait or the UI thread is in a burst of arrivals
+    /// that has used [`POSTS_BUDGET`]: then it waits, unconverted and unparsed, for the next
+    /// pass. (WebKit hands the UI thread every post that came meanwhile in one go: converted
+    /// and parsed on arrival, the posts of a flood held a host's main thread for up to 5 ms
+    /// between two of its timers.)
+    pub(super) fn ipc(&mut self, view: u64, body: PostText) {
+        let start = Instant::now();
+        let busy = self.arrivals.busy(start);
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
-        let start = Instant::now();
-        let post = match parse_post(body, &v.token) {
-            Ok(post) => post,
-            Err(ParseError::BadToken) => {
-                page_warning(v, view, || {
-                    "ignored an IPC message without its token (a sub-frame or a foreign \
-                     script?)"
-                        .to_string()
-                });
-                return;
-            }
-            Err(err) => {
-                page_warning(v, view, || format!("ignored a message: {err}"));
-                return;
-            }
-        };
-        let current = v.webview.url().unwrap_or_default();
-        if !v.policy.allows(&post.url, &current) {
-            if !v.warned_origin {
-                v.warned_origin = true;
-                log::warn!(
-                    "auroraview: WebView {view}: {} is not an allowed origin; its page gets \
-                     no bridge (allow it explicitly with allowed_origins)",
-                    post.url
-                );
-            }
-            return;
-        }
-        // Earlier messages still waiting means a flood: these join the queue for the
-        // passes, so posts arriving back to back cost one parse each, not a parse and a
-        // slice. Otherwise they are handed on now, within what is left of the budget.
-        self.rt.page_posts.fetch_add(1, Ordering::Relaxed);
-        self.rt
-            .page_messages
-            .fetch_add(post.messages.len() as u64, Ordering::Relaxed);
-        let flooded = !v.backlog.is_empty();
-        v.backlog.extend(post.messages);
-        if flooded {
+        if v.posts.must_wait(busy) {
+            self.rt.page_posts_waited.fetch_add(1, Ordering::Relaxed);
+            v.posts.wait(body);
             self.rt.commands.rearm();
         } else {
-            self.drain_backlog(view, start);
+            accept_post(&self.rt, v, view, &body.into_string());
+            self.drain_posts(view, start);
         }
+        self.arrivals.end(Instant::now());
     }
 
-    /// Hands on the page messages of WebView `view` that wait, for at most
-    /// [`BACKLOG_BUDGET`] from `start`; if some remain, asks for another pass, which goes on
-    /// (a page posting 5,000 calls in one task must not hold a host's main thread at once).
-    pub(super) fn drain_backlog(&mut self, view: u64, start: Instant) {
+    /// Hands on what waits for WebView `view`, parsing its waiting posts on the way, for at
+    /// most [`POSTS_BUDGET`] from `start`; if some remain, asks for another pass, which goes
+    /// on (a page posting 5,000 calls in one task must not hold a host's main thread at once).
+    pub(super) fn drain_posts(&mut self, view: u64, start: Instant) {
         let rt = self.rt.clone();
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
         let mut handled = 0u32;
-        while let Some(msg) = v.backlog.pop_front() {
-            match msg {
-                Ok(msg) => inbound(&rt, v, view, msg, &mut self.script),
-                Err(err) => page_warning(v, view, || format!("ignored a message: {err}")),
-            }
-            handled += 1;
-            if handled % 64 == 0 && start.elapsed() >= BACKLOG_BUDGET && !v.backlog.is_empty() {
+        loop {
+            if v.posts.next_is_post() && start.elapsed() >= POSTS_BUDGET {
                 rt.commands.rearm();
                 return;
+            }
+            match v.posts.next() {
+                None => return,
+                Some(Next::Post(body)) => accept_post(&rt, v, view, &body.into_string()),
+                Some(Next::Message(msg)) => {
+                    match msg {
+                        Ok(msg) => inbound(&rt, v, view, msg, &mut self.script),
+                        Err(err) => page_warning(v, view, || format!("ignored a message: {err}")),
+                    }
+                    handled += 1;
+                    if handled % 64 == 0 && start.elapsed() >= POSTS_BUDGET && !v.posts.is_empty() {
+                        rt.commands.rearm();
+                        return;
+                    }
+                }
             }
         }
     }
 
-    /// Every WebView's waiting page messages, within the budget (from a pass).
-    pub(super) fn drain_backlogs(&mut self, start: Instant) {
+    /// Every WebView's waiting posts and messages, within the budget (from a pass).
+    pub(super) fn drain_all_posts(&mut self, start: Instant) {
         let waiting: Vec<u64> = self
             .views
             .iter()
-            .filter(|(_, v)| !v.backlog.is_empty())
+            .filter(|(_, v)| !v.posts.is_empty())
             .map(|(id, _)| *id)
             .collect();
         for view in waiting {
-            self.drain_backlog(view, start);
+            self.drain_posts(view, start);
         }
     }
 }
 
-/// How long one pass (or one post's arrival) may spend handing page messages on.
-const BACKLOG_BUDGET: Duration = Duration::from_millis(1);
+/// Parses and authenticates one post of WebView `view`, judges its sender's origin, and
+/// queues its messages to be handed on.
+fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: &str) {
+    let post = match parse_post(body, &v.token) {
+        Ok(post) => post,
+        Err(ParseError::BadToken) => {
+            page_warning(v, view, || {
+                "ignored an IPC message without its token (a sub-frame or a foreign script?)"
+                    .to_string()
+            });
+            return;
+        }
+        Err(err) => {
+            page_warning(v, view, || format!("ignored a message: {err}"));
+            return;
+        }
+    };
+    let current = v.webview.url().unwrap_or_default();
+    if !v.policy.allows(&post.url, &current) {
+        if !v.warned_origin {
+            v.warned_origin = true;
+            log::warn!(
+                "auroraview: WebView {view}: {} is not an allowed origin; its page gets no \
+                 bridge (allow it explicitly with allowed_origins)",
+                post.url
+            );
+        }
+        return;
+    }
+    rt.page_posts.fetch_add(1, Ordering::Relaxed);
+    rt.page_messages
+        .fetch_add(post.messages.len() as u64, Ordering::Relaxed);
+    v.posts.parsed(post.messages);
+}
 
 fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script: &mut String) {
     match msg {

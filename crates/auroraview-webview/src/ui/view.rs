@@ -42,9 +42,11 @@ pub(super) struct View {
     pub(super) held_bytes: usize,
     /// Ops gathered during this pass, rendered at its end.
     pub(super) batch: Vec<PageOp>,
-    /// Page messages received and authenticated but not handed on yet: a large post is
-    /// handled in slices (`page.rs`), so one post cannot hold the UI thread for long.
-    pub(super) backlog: std::collections::VecDeque<
+    /// What the page said and was not handed on yet: posts that arrived in a burst (not
+    /// parsed yet) and messages of a large post (handed on in slices), so neither can hold
+    /// the UI thread for long (`page.rs`, `page_posts.rs`).
+    pub(super) posts: super::page_posts::PagePosts<
+        crate::platform::PostText,
         Result<auroraview_core::ipc::Inbound, auroraview_core::ipc::ParseError>,
     >,
     /// Evaluations sent to the current page and not answered yet.

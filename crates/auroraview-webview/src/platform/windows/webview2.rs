@@ -72,7 +72,7 @@ pub(crate) fn with_ipc(builder: wry::WebViewBuilder<'_>, view: u64) -> wry::WebV
     builder.with_ipc_handler(move |request: wry::http::Request<String>| {
         hooks::event(UiEvent::Ipc {
             view,
-            body: request.into_body(),
+            body: crate::platform::PostText::new(request.into_body()),
         });
     })
 }

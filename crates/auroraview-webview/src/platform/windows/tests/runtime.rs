@@ -82,6 +82,7 @@ fn without_the_webview2_runtime_creation_fails_clearly_and_the_ui_thread_goes_on
             spares_used: 0,
             page_posts: 0,
             page_messages: 0,
+            page_posts_waited: 0,
         }
     );
 }

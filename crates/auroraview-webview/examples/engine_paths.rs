@@ -9,18 +9,23 @@
 //! - `run_javascript`: `postMessage`, then the answer as a script through the deprecated call
 //!   wry's `evaluate_script` uses, with a result callback;
 //! - `evaluate_javascript`: `postMessage`, then the answer as a script through the 2.40 call,
-//!   with no callback (no result comes back to the UI process);
+//!   with no result callback;
 //! - `reply`: `postMessage` to a handler registered with a reply (2.40), answered with
 //!   `webkit_script_message_reply_return_value`: no script at all;
-//! - `socket`: no UI process hop at all. A web extension (`engine_webext.rs`, loaded from a
-//!   copy next to this binary) writes the page's text to a Unix socket; a plain thread here
-//!   echoes it back; the extension hands the line to the page on the web process's main thread.
-//!   This is what a bridge owning its transport could reach.
+//! - `socket`: no UI process hop at all. A web extension (`engine_webext.rs`, built next to
+//!   this binary and loaded from a copy in a temporary directory, so that WebKit loads it
+//!   once) writes the page's text to a Unix socket; a plain thread here echoes it back; the
+//!   extension hands the line to the page on the web process's main thread. This is what a
+//!   bridge owning its transport could reach;
+//! - `socket_in_script_out`: in through the socket, answered as a script from the UI thread
+//!   (woken from the socket's thread, as our results are).
 //!
-//! Prints one line, `ENGINE {"run_javascript": [p50_us, p99_us], ...}`, one entry per path.
+//! Prints one line, `ENGINE {"run_javascript": [p50_us, p99_us], ...}`, one entry per path
+//! (the socket paths only when the extension was built).
 //!
-//! Run: `bash scripts/with-display.sh cargo run --release -p auroraview-webview --example
-//! engine_paths`.
+//! Run: `cargo build --release -p auroraview-webview --example engine_paths --example
+//! engine_webext`, then `bash scripts/with-display.sh target/release/examples/engine_paths`
+//! (`make bench` does both, through `benches/bench_webview.py`).
 
 #[cfg(target_os = "linux")]
 fn main() {

@@ -1,5 +1,6 @@
 //! Custom URL schemes: a WebView's asset root served at `auroraview://localhost/`, and schemes
-//! whose requests an application handler answers ([`IpcSink::on_protocol`]).
+//! whose requests an application handler answers
+//! ([`IpcSink::on_protocol`](crate::IpcSink::on_protocol)).
 //!
 //! The engine hands every request to the UI thread (`ui/scheme.rs`), which never touches the
 //! disk nor runs a handler: it passes the request to a worker pool and keeps the engine's

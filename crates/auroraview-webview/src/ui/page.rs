@@ -18,15 +18,16 @@ use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
 use auroraview_core::ipc::{parse_post, Inbound, ParseError};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 impl UiState {
     /// A post from the page of WebView `view`. Parsed and handed on at once, unless older
     /// posts or messages of the view still wait or the UI thread is in a burst of arrivals
     /// that has used [`POSTS_BUDGET`]: then it waits, unconverted and unparsed, for the next
-    /// pass. (WebKit hands the UI thread every post that came meanwhile in one go: converted
-    /// and parsed on arrival, the posts of a flood held a host's main thread for up to 5 ms
-    /// between two of its timers.)
+    /// pass, unless more than [`MAX_WAITING_POSTS`](super::page_posts::MAX_WAITING_POSTS) wait,
+    /// which are all parsed now. (WebKit hands the UI thread every post that came meanwhile
+    /// in one go: converted and parsed on arrival, the posts of a flood held a host's main
+    /// thread for up to 5 ms between two of its timers.)
     pub(super) fn ipc(&mut self, view: u64, body: PostText) {
         let start = Instant::now();
         let busy = self.arrivals.busy(start);
@@ -36,25 +37,30 @@ impl UiState {
         if v.posts.must_wait(busy) {
             self.rt.page_posts_waited.fetch_add(1, Ordering::Relaxed);
             v.posts.wait(body);
-            self.rt.commands.rearm();
+            if v.posts.too_many_waiting() {
+                self.drain_posts(view, start, Duration::MAX);
+            } else {
+                self.rt.commands.rearm();
+            }
         } else {
             accept_post(&self.rt, v, view, &body.into_string());
-            self.drain_posts(view, start);
+            self.drain_posts(view, start, POSTS_BUDGET);
         }
         self.arrivals.end(Instant::now());
     }
 
     /// Hands on what waits for WebView `view`, parsing its waiting posts on the way, for at
-    /// most [`POSTS_BUDGET`] from `start`; if some remain, asks for another pass, which goes
-    /// on (a page posting 5,000 calls in one task must not hold a host's main thread at once).
-    pub(super) fn drain_posts(&mut self, view: u64, start: Instant) {
+    /// most `budget` from `start` ([`POSTS_BUDGET`] but when catching up); if some remain,
+    /// asks for another pass, which goes on (a page posting 5,000 calls in one task must not
+    /// hold a host's main thread at once).
+    pub(super) fn drain_posts(&mut self, view: u64, start: Instant, budget: Duration) {
         let rt = self.rt.clone();
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
         let mut handled = 0u32;
         loop {
-            if v.posts.next_is_post() && start.elapsed() >= POSTS_BUDGET {
+            if v.posts.next_is_post() && start.elapsed() >= budget {
                 rt.commands.rearm();
                 return;
             }
@@ -67,7 +73,7 @@ impl UiState {
                         Err(err) => page_warning(v, view, || format!("ignored a message: {err}")),
                     }
                     handled += 1;
-                    if handled % 64 == 0 && start.elapsed() >= POSTS_BUDGET && !v.posts.is_empty() {
+                    if handled % 64 == 0 && start.elapsed() >= budget && !v.posts.is_empty() {
                         rt.commands.rearm();
                         return;
                     }
@@ -85,7 +91,7 @@ impl UiState {
             .map(|(id, _)| *id)
             .collect();
         for view in waiting {
-            self.drain_posts(view, start);
+            self.drain_posts(view, start, POSTS_BUDGET);
         }
     }
 }

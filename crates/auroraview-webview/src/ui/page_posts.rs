@@ -64,6 +64,12 @@ impl<P, M> PagePosts<P, M> {
         self.messages.extend(messages);
     }
 
+    /// Whether more posts wait unparsed than [`MAX_WAITING_POSTS`]: the page posts faster
+    /// than the passes parse, and the UI thread must catch up now.
+    pub(super) fn too_many_waiting(&self) -> bool {
+        self.posts.len() > MAX_WAITING_POSTS
+    }
+
     /// Whether the next thing waiting is a post to parse (callers check their budget first).
     pub(super) fn next_is_post(&self) -> bool {
         self.messages.is_empty() && !self.posts.is_empty()
@@ -83,6 +89,12 @@ impl<P, M> PagePosts<P, M> {
         self.messages.clear();
     }
 }
+
+/// At most this many posts of a WebView wait unparsed (about 8 MiB of the bridge's posts):
+/// past it, the UI thread parses them all at once, as it did each on arrival before posts
+/// could wait, so a page that posts faster than the passes parse cannot grow the queue
+/// without bound.
+pub(super) const MAX_WAITING_POSTS: usize = 256;
 
 /// How long the UI thread may spend on the page's posts in one go: one pass, or one burst
 /// of arrivals.
@@ -207,6 +219,19 @@ mod tests {
                 None => break,
             }
         }
+    }
+
+    #[test]
+    fn too_many_waiting_posts_is_past_the_bound() {
+        let mut q: PagePosts<String, u8> = PagePosts::default();
+        for i in 0..MAX_WAITING_POSTS {
+            q.wait(i.to_string());
+            assert!(!q.too_many_waiting());
+        }
+        q.wait("one more".into());
+        assert!(q.too_many_waiting());
+        assert_eq!(q.next(), Some(Next::Post("0".into())), "oldest first");
+        assert!(!q.too_many_waiting());
     }
 
     proptest! {

@@ -115,8 +115,8 @@ if SIDE_NAME == "auroraview":
         "N", str(CALLS)), timeout_ms=30000)
     run_until(settled.done, 30)
     from auroraview import _core
-    extra = {"posts": _core.runtime_stats()["page_posts"],
-             "posts_waited": _core.runtime_stats()["page_posts_waited"]}
+    stats = _core.runtime_stats()
+    extra = {"posts": stats["page_posts"], "posts_waited": stats["page_posts_waited"]}
 elif SIDE_NAME == "qtwebengine":
     settled = []
     class Py(QtCore.QObject):

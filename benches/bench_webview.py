@@ -222,20 +222,28 @@ def webengine_peer() -> Optional[dict]:
 FLOOR_BIN = Path(__file__).resolve().parent.parent / "target/release/examples/echo_floor"
 
 
-def floor_rows() -> Optional[dict]:
-    """Medians over REPEATS runs of the Rust-only floor (None if it was not built)."""
+def rust_runs(binary: Path, tag: str, timeout: float) -> Optional[list[dict]]:
+    """The ``TAG {json}`` line of REPEATS runs of a Rust example (None if it was not built)."""
     import json
     import subprocess
 
-    if not FLOOR_BIN.exists():
+    if not binary.exists():
         return None
     runs = []
     for _ in range(REPEATS):
-        proc = subprocess.run([str(FLOOR_BIN)], capture_output=True, text=True, timeout=300)
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("FLOOR ")]
+        proc = subprocess.run([str(binary)], capture_output=True, text=True, timeout=timeout)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(tag + " ")]
         if proc.returncode != 0 or not lines:
-            raise RuntimeError(f"echo_floor failed:\n{proc.stdout}\n{proc.stderr}")
-        runs.append(json.loads(lines[-1][len("FLOOR ") :]))
+            raise RuntimeError(f"{binary.name} failed:\n{proc.stdout}\n{proc.stderr}")
+        runs.append(json.loads(lines[-1][len(tag) + 1 :]))
+    return runs
+
+
+def floor_rows() -> Optional[dict]:
+    """Medians over REPEATS runs of the Rust-only floor (None if it was not built)."""
+    runs = rust_runs(FLOOR_BIN, "FLOOR", 300)
+    if runs is None:
+        return None
     return {
         key: tuple(statistics.median(r[key][i] for r in runs) for i in (0, 1))
         for key in ("call", "eval")
@@ -248,18 +256,9 @@ ENGINE_BIN = FLOOR_BIN.with_name("engine_paths")
 def engine_rows() -> Optional[dict]:
     """WebKitGTK's own round-trip paths, none of our code: medians over REPEATS runs of
     ``engine_paths`` (None if it was not built). Keys: path name -> (p50_ms, p99_ms)."""
-    import json
-    import subprocess
-
-    if not ENGINE_BIN.exists():
+    runs = rust_runs(ENGINE_BIN, "ENGINE", 600)
+    if runs is None:
         return None
-    runs = []
-    for _ in range(REPEATS):
-        proc = subprocess.run([str(ENGINE_BIN)], capture_output=True, text=True, timeout=600)
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("ENGINE ")]
-        if proc.returncode != 0 or not lines:
-            raise RuntimeError(f"engine_paths failed:\n{proc.stdout}\n{proc.stderr}")
-        runs.append(json.loads(lines[-1][len("ENGINE ") :]))
     return {
         path: tuple(statistics.median(r[path][i] for r in runs) / 1000 for i in (0, 1))
         for path in runs[0]

@@ -147,6 +147,10 @@ pub const MAX_POST_BYTES: usize = MAX_MESSAGE_BYTES + 64 * 1024;
 pub struct Post {
     /// The first characters of the URL of the document that posted.
     pub url: String,
+    /// The posting bridge's document id (`"d"`: random, one per document the bridge runs
+    /// in), when it says it: which document a post is from when it did not come the engine's
+    /// way, whose order with the engine's navigation events is not kept.
+    pub doc: Option<String>,
     pub messages: Vec<Result<Inbound, ParseError>>,
 }
 
@@ -154,6 +158,8 @@ pub struct Post {
 struct Envelope<'a> {
     #[serde(default, borrow)]
     k: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    d: Option<String>,
     #[serde(default)]
     u: Option<String>,
     #[serde(default, borrow)]
@@ -165,6 +171,8 @@ struct Envelope<'a> {
 struct WholePost<'a> {
     #[serde(default, borrow)]
     k: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    d: Option<String>,
     #[serde(default)]
     u: Option<String>,
     #[serde(default, borrow)]
@@ -210,6 +218,14 @@ fn same_token(given: &str, token: &str) -> bool {
 }
 
 /// Parses and authenticates one page post (see the module docs for its shape).
+/// The token a post of the bridge starts with (`{"k":"<token>",...`), without parsing it:
+/// which WebView a post is for when its carrier does not say (the bridge's socket). Whether
+/// the post is that WebView's is still [`parse_post`]'s to judge.
+pub fn post_token(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("{\"k\":\"")?;
+    rest.get(..rest.find('"')?)
+}
+
 pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
     if text.len() > MAX_POST_BYTES {
         return Err(ParseError::TooLarge(text.len()));
@@ -228,6 +244,7 @@ pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
                 .ok_or_else(|| ParseError::Malformed("a post without its messages 'm'".into()))?;
             return Ok(Post {
                 url: post.u.unwrap_or_default(),
+                doc: post.d,
                 messages: messages.into_iter().map(inbound).collect(),
             });
         }
@@ -242,6 +259,7 @@ pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
         .ok_or_else(|| ParseError::Malformed("a post without its messages 'm'".into()))?;
     Ok(Post {
         url: env.u.unwrap_or_default(),
+        doc: env.d,
         messages: items
             .into_iter()
             .map(|item| parse_message(item.get()))
@@ -500,6 +518,15 @@ mod tests {
 
     fn post(messages: &str) -> String {
         format!(r#"{{"k":"tok","u":"https://tools.local/panel","m":[{messages}]}}"#)
+    }
+
+    #[test]
+    fn a_posts_token_is_read_from_its_start_only() {
+        assert_eq!(post_token(&post("")), Some(T));
+        assert_eq!(post_token(r#"{"k":"","m":[]}"#), Some(""));
+        assert_eq!(post_token(r#"{"u":"x","k":"tok","m":[]}"#), None);
+        assert_eq!(post_token(r#"{"k":"tok"#), None);
+        assert_eq!(post_token(""), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! What lives here: the main-thread [`Dispatcher`] (run work on one owner thread from any
 //! thread, with bounded waits and exactly-once completion) and its error type; the WebView
-//! command queue ([`command_queue`]) and the page IPC protocol ([`ipc`]).
+//! command queue ([`command_queue`]), the page IPC protocol ([`ipc`]) and the frames of the
+//! bridge's own socket ([`frames`]).
 //!
 //! What must not live here: Python (see `auroraview-python`), GUI toolkits or WebView code
 //! (see the runtime crate). Everything in this crate is testable with plain `cargo test`
@@ -15,6 +16,7 @@
 pub mod command_queue;
 mod dispatcher;
 mod error;
+pub mod frames;
 pub mod ipc;
 mod pending;
 mod queue;

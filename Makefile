@@ -36,8 +36,11 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 setup:
 	bash scripts/setup.sh
 
+# The bridge's web extension (Linux) goes beside _core, in python/auroraview/_webext/, where
+# the package finds it (and the wheel carries it, pyproject's `include`).
 build: setup
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release
+	bash scripts/build-webext.sh
 
 # stubtest imports the built extension, hence `build` (which runs setup, installing mypy).
 lint: build
@@ -86,6 +89,7 @@ test-py: build vite-panel
 # the wheel is tagged linux_x86_64 and needs libwebkit2gtk-4.1 where it is installed.
 wheel: setup
 	rm -f target/wheels/auroraview-*.whl
+	bash scripts/build-webext.sh
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin build --release --auditwheel skip \
 		--interpreter $(PY) --out target/wheels
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the bridge's WebKitGTK web extension (crates/auroraview-webext) and installs it where
+# the Python package looks for it: python/auroraview/_webext/libauroraview_webext.so (a
+# directory of its own: WebKit loads every library in it). Linux only; elsewhere a no-op.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ "$(uname -s)" == Linux ]] || exit 0
+cargo build -q --release -p auroraview-webext
+install -D -m 0755 target/release/libauroraview_webext.so \
+    python/auroraview/_webext/libauroraview_webext.so

@@ -220,6 +220,15 @@ def webengine_peer() -> Optional[dict]:
 
 
 FLOOR_BIN = Path(__file__).resolve().parent.parent / "target/release/examples/echo_floor"
+#: The floor takes the same way between page and runtime as the Python rows: the bridge's
+#: socket when the web extension is installed (``AURORAVIEW_TRANSPORT=engine`` turns it off
+#: for both).
+FLOOR_ENV = dict(
+    os.environ,
+    AURORAVIEW_WEB_EXTENSION_DIR=str(
+        Path(__file__).resolve().parent.parent / "python/auroraview/_webext"
+    ),
+)
 
 
 def rust_runs(binary: Path, tag: str, timeout: float) -> Optional[list[dict]]:
@@ -231,7 +240,9 @@ def rust_runs(binary: Path, tag: str, timeout: float) -> Optional[list[dict]]:
         return None
     runs = []
     for _ in range(REPEATS):
-        proc = subprocess.run([str(binary)], capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [str(binary)], capture_output=True, text=True, timeout=timeout, env=FLOOR_ENV
+        )
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(tag + " ")]
         if proc.returncode != 0 or not lines:
             raise RuntimeError(f"{binary.name} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -299,7 +310,12 @@ def main() -> None:
     main50, main99 = med("call_main", 0), med("call_main", 1)
     eval50, eval99 = med("eval", 0), med("eval", 1)
     emit, naive = med("emit"), med("naive")
+    from auroraview import _core
+
+    stats = _core.runtime_stats()
+    way = "the bridge's socket" if stats["socket_posts"] else "the engine's message handler"
     print(f"auroraview WebView benchmark ({REPEATS} repeats, medians; WebKitGTK, own UI thread)")
+    print(f"page -> runtime: {way} ({stats['socket_posts']:,} of {stats['page_posts']:,} posts)")
     print(f"{'metric':<44}{'p50':>12}{'p99':>12}")
     print(f"{'JS->Python->JS call, handler thread (ms)':<44}{call50:>12.3f}{call99:>12.3f}")
     print(f"{'JS->Python->JS call, dcc_mode main (ms)':<44}{main50:>12.3f}{main99:>12.3f}")

@@ -30,6 +30,7 @@ __all__ = [
     "runtime_stats",
     "set_default_data_directory",
     "set_log_level",
+    "set_web_extension_dir",
     "start_runtime",
 ]
 
@@ -244,3 +245,4 @@ class Decision:
     def settled(self) -> bool: ...
 
 def set_default_data_directory(path: str) -> bool: ...
+def set_web_extension_dir(path: str) -> None: ...

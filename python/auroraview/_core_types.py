@@ -102,6 +102,11 @@ class RuntimeStats(TypedDict):
     page_messages: int
     #: Posts that arrived in a burst and waited, unparsed, for a pass of the UI thread.
     page_posts_waited: int
+    #: Of the posts, those that came by the bridge's own socket (Linux, web extension
+    #: installed) rather than the engine's message handler.
+    socket_posts: int
+    #: Scripts (batches of page operations) sent to pages by that socket.
+    socket_scripts: int
 
 
 class WebViewSink(Protocol):

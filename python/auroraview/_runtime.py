@@ -16,13 +16,17 @@ own starts, are the host adapter's answers (``HostAdapter.serves_webviews``,
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from . import _core
 from .errors import WebViewStartError
 from .utils.thread_dispatcher import host_adapter_class
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ._core_types import RuntimeMode
@@ -102,4 +106,21 @@ def ensure_started(mode: RuntimeMode) -> None:
         from ._profiles import set_default
 
         set_default()  # before the first WebView, whoever creates it
+        _use_web_extension()
     _core.start_runtime(mode)
+
+
+#: Where the build installs the bridge's web extension (Linux): pages and the runtime then
+#: talk over a socket of the bridge's own rather than the engine's message handler.
+WEB_EXTENSION_DIR = Path(__file__).resolve().parent / "_webext"
+
+
+def _use_web_extension() -> None:
+    """Tells the runtime where the web extension is, if this installation has it (before the
+    runtime starts). Without it, pages use the engine's path (slower, the same guarantees)."""
+    if (WEB_EXTENSION_DIR / "libauroraview_webext.so").is_file():
+        _core.set_web_extension_dir(str(WEB_EXTENSION_DIR))
+    else:
+        logger.debug(
+            "auroraview: no web extension in %s: pages use the engine's path", WEB_EXTENSION_DIR
+        )

@@ -36,6 +36,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::start_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::runtime_mode, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::prewarm, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::set_web_extension_dir, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::run_ui_pass, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::runtime_stats, m)?)?;
     m.add("MAX_MESSAGE_BYTES", auroraview_core::ipc::MAX_MESSAGE_BYTES)?;

@@ -47,7 +47,7 @@ pub(crate) fn run_ui_pass() -> bool {
 
 /// What the WebView runtime holds now: `{"open_views", "pending_evals",
 /// "queued_commands", "spares_ready", "spares_used", "page_posts", "page_messages",
-/// "page_posts_waited"}`, all 0 when no runtime runs.
+/// "page_posts_waited", "socket_posts", "socket_scripts"}`, all 0 when no runtime runs.
 #[pyfunction]
 pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let stats = Runtime::current().map(|rt| rt.stats());
@@ -63,7 +63,17 @@ pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         "page_posts_waited",
         stats.map_or(0, |s| s.page_posts_waited),
     )?;
+    out.set_item("socket_posts", stats.map_or(0, |s| s.socket_posts))?;
+    out.set_item("socket_scripts", stats.map_or(0, |s| s.socket_scripts))?;
     Ok(out)
+}
+
+/// Where the bridge's web extension is installed (a directory holding
+/// `libauroraview_webext.so` alone); before the runtime starts. See
+/// `auroraview_webview::set_web_extension_dir`.
+#[pyfunction]
+pub(crate) fn set_web_extension_dir(path: std::path::PathBuf) {
+    auroraview_webview::set_web_extension_dir(path);
 }
 
 /// Queues the runtime's pre-warming (see `Runtime::prewarm`); false when no runtime runs.

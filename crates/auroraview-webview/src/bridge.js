@@ -102,6 +102,14 @@
   // hold a host's main thread. Order is kept; each post stays within the size limit. The
   // outbox is a string: nothing a page can hook.
   var outbox = "";
+  // This document's id (posts say it: the host tells a new document's posts from an old
+  // one's by it), and whether the next post announces the document: that one goes the
+  // engine's way, which keeps its order with the engine's navigation events; the rest may
+  // take the bridge's socket (Linux), which does not.
+  var DOC_BASE = "" + Math.floor(Math.random() * 9007199254740991);
+  var DOC = DOC_BASE;
+  var showings = 0; // a page restored from the back/forward cache gets a new id
+  var announce = true;
   var outboxBound = 0; // upper bound of the outbox's UTF-8 size
   var flushScheduled = false;
 
@@ -113,7 +121,10 @@
     outboxBound = 0;
     var url = "";
     try { url = apply(sliceString, call0(documentURL, doc), [0, 4096]); } catch (_) { /* "" */ }
-    postRaw('{"k":"' + TOKEN + '","u":' + stringify(url) + ',"m":[' + body + "]}");
+    var first = announce;
+    announce = false;
+    postRaw('{"k":"' + TOKEN + '","d":"' + DOC + '","u":' + stringify(url) + ',"m":[' + body + "]}",
+      first);
   }
 
   function queue(message) {

@@ -226,12 +226,26 @@
         entry.name + "' was abandoned"));
     }
   }]);
+  // The document's first post, alone, announcing it (see `announce` in bridge.js).
+  function announceDocument() {
+    flush();
+    announce = true;
+    queue('{"t":"init"}');
+    flush();
+  }
   // A page restored from the back/forward cache keeps this bridge but is a new page to the
-  // host: say ready again, so what the host holds for it flows.
+  // host: announce it again and say ready again, so what the host holds for it flows.
   apply(addListener, W, ["pageshow", function (event) {
     var restored = false;
     try { restored = call0(persisted, event) === true; } catch (_) { /* not restored */ }
-    if (restored) handshake();
+    if (restored) {
+      // A new id: its posts from before it was left are an old page's, dropped as such.
+      flush();
+      showings += 1;
+      DOC = DOC_BASE + "." + showings;
+      announceDocument();
+      handshake();
+    }
   }]);
 
   defineProperty(W, "__auroraview_deliver", { __proto__: null, value: deliver });
@@ -256,7 +270,7 @@
     }),
   });
 
-  queue('{"t":"init"}');
+  announceDocument();
   if (call0(readyState, doc) === "loading") {
     apply(addListener, doc, ["DOMContentLoaded", handshake, { __proto__: null, once: true }]);
   } else {

@@ -31,6 +31,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) page_messages: AtomicU64,
     /// Posts that arrived in a burst and waited, unparsed, for a pass (`ui/page.rs`).
     pub(crate) page_posts_waited: AtomicU64,
+    /// Of the posts, those that came by the bridge's own socket (`platform/transport_linux.rs`).
+    pub(crate) socket_posts: AtomicU64,
+    /// Scripts (batches of page operations) sent to pages by that socket.
+    pub(crate) socket_scripts: AtomicU64,
 }
 
 impl RuntimeInner {
@@ -48,6 +52,8 @@ impl RuntimeInner {
             page_posts: AtomicU64::new(0),
             page_messages: AtomicU64::new(0),
             page_posts_waited: AtomicU64::new(0),
+            socket_posts: AtomicU64::new(0),
+            socket_scripts: AtomicU64::new(0),
         }
     }
 

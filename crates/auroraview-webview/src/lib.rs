@@ -74,3 +74,13 @@ pub fn main_loop_waker(
 ) -> Option<auroraview_core::Waker> {
     platform::main_loop_waker(pump)
 }
+
+/// Where auroraview's web extension (the `auroraview-webext` crate's library,
+/// `libauroraview_webext.so`) is installed: a directory holding it and nothing else the
+/// engine would load. With it, pages and the runtime talk over a socket of the bridge's own
+/// instead of the engine's message handler and script evaluation (Linux; faster, same
+/// guarantees). Call before the first WebView. `AURORAVIEW_WEB_EXTENSION_DIR` overrides it;
+/// `AURORAVIEW_TRANSPORT=engine` turns the socket off. Elsewhere, a no-op.
+pub fn set_web_extension_dir(dir: std::path::PathBuf) {
+    platform::set_extension_dir(dir);
+}

@@ -37,6 +37,11 @@ pub struct RuntimeStats {
     pub page_messages: u64,
     /// Posts that arrived in a burst and waited, unparsed, for a pass (`ui/page.rs`).
     pub page_posts_waited: u64,
+    /// Of the posts, those that came by the bridge's own socket rather than the engine's
+    /// message handler (Linux, with the web extension installed: `set_web_extension_dir`).
+    pub socket_posts: u64,
+    /// Scripts (batches of page operations) sent to pages by that socket.
+    pub socket_scripts: u64,
 }
 
 /// The WebView runtime of this process.
@@ -114,6 +119,8 @@ impl Runtime {
             page_posts: self.inner.page_posts.load(Ordering::Relaxed),
             page_messages: self.inner.page_messages.load(Ordering::Relaxed),
             page_posts_waited: self.inner.page_posts_waited.load(Ordering::Relaxed),
+            socket_posts: self.inner.socket_posts.load(Ordering::Relaxed),
+            socket_scripts: self.inner.socket_scripts.load(Ordering::Relaxed),
         }
     }
 

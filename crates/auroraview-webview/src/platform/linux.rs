@@ -30,6 +30,7 @@ pub(crate) fn start_ui_thread(
                 started.elapsed().as_secs_f64() * 1e3
             );
             super::x11_errors::install();
+            super::transport_linux::start();
             // The thread owns the context for the life of the process (leaked, so the
             // ownership guard can live as long).
             let context: &'static glib::MainContext =
@@ -68,6 +69,7 @@ pub(crate) fn start_hosted(
     })?;
     quiet_foreign_window_noise();
     super::x11_errors::install();
+    super::transport_linux::start();
     hooks::install(ui);
     on_start(ThreadKey::current());
     Ok(())
@@ -155,11 +157,18 @@ pub(crate) fn web_context() -> Option<wry::WebContext> {
 }
 
 /// The bridge's way to the host (see `bridge.js`): WebKit's native message handler
-/// `auroraview`, registered by [`connect_ipc`], captured before any page script runs.
+/// `auroraview`, registered by [`connect_ipc`], and, when the web extension gave the page
+/// its post function (`transport_linux.rs`), the bridge's own socket for every post but the
+/// one announcing the document. Both are captured, and the extension's function deleted,
+/// before any page script runs.
 pub(crate) const BRIDGE_POST: &str = "(function () { \
     var handlers = window.webkit && window.webkit.messageHandlers; \
     var h = handlers && handlers.auroraview; if (!h) return null; var post = h.postMessage; \
-    return function (text) { apply(post, h, [text]); }; })()";
+    var s = window.__auroraview_socket_post; \
+    if (typeof s !== 'function') return function (text) { apply(post, h, [text]); }; \
+    try { delete window.__auroraview_socket_post; } catch (_) { /* kept: posts need the token */ } \
+    return function (text, announce) { if (announce) apply(post, h, [text]); else s(text); }; \
+    })()";
 
 /// Page messages come through our own WebKit message handler ([`connect_ipc`]), not wry's:
 /// wry drops every message from a page whose URL its `http::Uri` cannot parse (`file://`,

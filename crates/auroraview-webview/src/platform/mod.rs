@@ -36,38 +36,94 @@ mod hooks;
 pub(crate) use hooks::process as run_pass_here;
 pub(crate) use hooks::UiHooks;
 
-/// A post's text as the engine handed it over, made a `String` only when it is parsed
-/// (`ui/page.rs`): on Linux it stays the engine's JavaScript string until then, so a burst of
-/// posts that waits for the UI thread's passes costs it almost nothing on arrival.
-pub(crate) struct PostText(
-    #[cfg(target_os = "linux")] javascriptcore::Value,
-    #[cfg(not(target_os = "linux"))] String,
-);
+/// Where a post came from when it came through the bridge's own socket
+/// (`transport_linux.rs`), and so where scripts for its page go: a web process's connection
+/// and the engine's id of the page. Only Linux makes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Route {
+    pub(crate) conn: u64,
+    pub(crate) page: u64,
+}
+
+/// A post's text as it arrived, made a `String` only when it is parsed (`ui/page.rs`): one
+/// from the engine's message handler stays the engine's JavaScript string until then (on
+/// Linux), so a burst of posts that waits for the UI thread's passes costs it almost nothing
+/// on arrival; one from the bridge's socket is read as text already, with its [`Route`].
+pub(crate) struct PostText {
+    text: Text,
+    route: Option<Route>,
+}
+
+enum Text {
+    #[cfg(target_os = "linux")]
+    Engine(javascriptcore::Value),
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    Plain(String),
+}
 
 impl PostText {
     #[cfg(target_os = "linux")]
     pub(crate) fn new(value: javascriptcore::Value) -> Self {
-        PostText(value)
+        PostText {
+            text: Text::Engine(value),
+            route: None,
+        }
     }
 
     #[cfg(not(target_os = "linux"))]
     pub(crate) fn new(text: String) -> Self {
-        PostText(text)
+        PostText {
+            text: Text::Plain(text),
+            route: None,
+        }
+    }
+
+    /// A post read from the bridge's socket.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    pub(crate) fn from_socket(text: String, route: Route) -> Self {
+        PostText {
+            text: Text::Plain(text),
+            route: Some(route),
+        }
     }
 
     /// The text (anything but a string, which the bridge never posts, becomes text the
-    /// parser refuses).
-    pub(crate) fn into_string(self) -> String {
-        #[cfg(target_os = "linux")]
-        {
-            use javascriptcore::ValueExt as _;
-            self.0.to_str().to_string()
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            self.0
-        }
+    /// parser refuses), and the socket route it came by, if any.
+    pub(crate) fn into_parts(self) -> (String, Option<Route>) {
+        let text = match self.text {
+            #[cfg(target_os = "linux")]
+            Text::Engine(value) => {
+                use javascriptcore::ValueExt as _;
+                value.to_str().to_string()
+            }
+            Text::Plain(text) => text,
+        };
+        (text, self.route)
     }
+}
+
+// The bridge's own socket (`transport_linux.rs`); elsewhere pages use the engine's path.
+#[cfg(target_os = "linux")]
+mod transport_linux;
+#[cfg(target_os = "linux")]
+pub(crate) use transport_linux::{send as send_script, set_extension_dir};
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn send_script(_route: Route, _script: &str) -> Result<(), String> {
+    Err("the bridge has no socket on this platform".into())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn set_extension_dir(_dir: std::path::PathBuf) {}
+
+/// Gives a new WebView's web context what the bridge's socket needs (once per context),
+/// before the WebView loads its first page: the engine reads it when it starts a web process.
+/// A no-op where the bridge has no socket, or when it is off.
+pub(crate) fn prepare_engine(webview: &wry::WebView) {
+    #[cfg(target_os = "linux")]
+    transport_linux::configure(webview);
+    #[cfg(not(target_os = "linux"))]
+    let _ = webview;
 }
 
 #[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]

@@ -53,11 +53,13 @@ pub(crate) fn build(
         None => wry::WebViewBuilder::new(),
     };
     let webview = builder
-        .with_url("about:blank")
         .with_visible(false)
         .with_focused(false)
         .build_gtk(&container)
         .map_err(super::shared::build_failed)?;
+    // The bridge's socket first: the blank page's load starts the web process.
+    super::prepare_engine(&webview);
+    webview.webview().load_uri("about:blank");
     let settled = Rc::new(Cell::new(false));
     let dead = Rc::new(Cell::new(false));
     let engine = webview.webview();

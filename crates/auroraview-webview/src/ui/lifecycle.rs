@@ -99,21 +99,12 @@ impl UiState {
             // built and take keyboard focus from the host when embedding.
             .with_visible(spec.visible)
             .with_focused(spec.visible && spec.parent.is_none());
-        let builder = match &spec.url {
-            Some(url) if load_after.is_some() => {
-                policy.trust_url(url);
-                builder
-            }
-            Some(url) => {
-                policy.trust_url(url);
-                builder.with_url(url)
-            }
-            None => {
-                policy.trust_inline();
-                builder.with_html(spec.html.clone().unwrap_or_default())
-            }
-        };
+        // The first WebView of a web context is built blank too, and loads once the context
+        // has what the bridge's socket needs (`platform::prepare_engine`).
+        let deferred = load_after.is_some() || !adopted;
+        let builder = with_page(builder, spec, deferred, &mut policy);
         let webview = platform::build_webview(builder, &window, spec)?;
+        platform::prepare_engine(&webview);
         if spec.incognito {
             schemes.register_private(&webview, &spec.schemes);
         } else {
@@ -122,10 +113,8 @@ impl UiState {
         for scheme in &spec.schemes {
             schemes.ensure(scheme);
         }
-        if let (Some(url), Some(_)) = (&spec.url, &load_after) {
-            if let Err(err) = webview.load_url(url) {
-                log::error!("auroraview: WebView {id} cannot load {url}: {err}");
-            }
+        if deferred {
+            load_page(&webview, spec, id);
         }
         // Before the loop runs again, so before the page's first script.
         platform::connect_ipc(&webview, id);
@@ -194,6 +183,8 @@ impl UiState {
             return;
         };
         flush_view(&rt, v, &mut self.script);
+        // Whatever the navigation, scripts from now on must not overtake it.
+        super::view::unfence(v);
         if new_document {
             // A new page is on its way (after a crash too: what is sent now is for it).
             // Should the application's own guard refuse it, the page stays as it was.
@@ -237,6 +228,8 @@ impl UiState {
         }
         v.page += 1;
         v.ready = false;
+        super::view::unfence(v);
+        v.docs.document_started();
         v.gone = None;
         // What the old page said and was not handed on yet has no page to answer.
         v.posts.clear();
@@ -267,6 +260,8 @@ impl UiState {
         );
         v.page += 1;
         v.ready = false;
+        super::view::unfence(v);
+        v.docs.document_started();
         v.posts.clear();
         let mut ended: Vec<PageOp> = std::mem::take(&mut v.held);
         ended.append(&mut v.batch);
@@ -280,6 +275,36 @@ impl UiState {
                 error: EvalError::PageGone(reason),
             });
         }
+    }
+}
+
+/// The builder with the page of `spec` to load, unless its load is `deferred` (to
+/// [`load_page`] once the WebView exists); `policy` trusts that page's origin either way.
+fn with_page<'a>(
+    builder: wry::WebViewBuilder<'a>,
+    spec: &WebViewSpec,
+    deferred: bool,
+    policy: &mut OriginPolicy,
+) -> wry::WebViewBuilder<'a> {
+    match &spec.url {
+        Some(url) => policy.trust_url(url),
+        None => policy.trust_inline(),
+    }
+    match (&spec.url, deferred) {
+        (_, true) => builder,
+        (Some(url), false) => builder.with_url(url),
+        (None, false) => builder.with_html(spec.html.clone().unwrap_or_default()),
+    }
+}
+
+/// Loads the page of `spec` in a WebView built without it.
+fn load_page(webview: &wry::WebView, spec: &WebViewSpec, id: u64) {
+    let loaded = match &spec.url {
+        Some(url) => webview.load_url(url),
+        None => webview.load_html(spec.html.as_deref().unwrap_or_default()),
+    };
+    if let Err(err) = loaded {
+        log::error!("auroraview: WebView {id} cannot load its page: {err}");
     }
 }
 
@@ -367,6 +392,10 @@ fn new_view(
         token,
         policy,
         page: 0,
+        route: None,
+        socket_seen: None,
+        fence: None,
+        docs: Default::default(),
         ready: false,
         gone: None,
         inline_html: if spec.url.is_none() {

@@ -17,6 +17,7 @@ mod dialogs;
 mod events;
 mod lifecycle;
 mod page;
+mod page_docs;
 mod page_posts;
 mod profiles;
 
@@ -50,6 +51,13 @@ pub(crate) enum UiEvent {
     Ipc {
         view: u64,
         body: platform::PostText,
+    },
+    /// A post read from the bridge's own socket (`platform::transport_linux`): the view is
+    /// the one whose page `route.page` is. Linux only.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    SocketPost {
+        route: platform::Route,
+        text: String,
     },
     PageLoadStarted {
         view: u64,
@@ -344,6 +352,7 @@ impl UiState {
     fn handle_event(&mut self, ev: UiEvent) {
         match ev {
             UiEvent::Ipc { view, body } => self.ipc(view, body),
+            UiEvent::SocketPost { route, text } => self.socket_post(route, text),
             UiEvent::PageLoadStarted { view } => self.page_load_started(view),
             UiEvent::PageProcessEnded { view, reason } => self.page_process_ended(view, reason),
             UiEvent::CloseRequested { view } => self.close_requested(view),

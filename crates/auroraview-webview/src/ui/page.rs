@@ -5,17 +5,20 @@
 //! What must not live here: commands from the host (`mod.rs`), delivery to the page
 //! (`view.rs`).
 
+use super::page_docs::Sorted;
 use super::page_posts::{Next, POSTS_BUDGET};
-use super::view::{flush_view, page_warning, release_held, View};
+use super::view::{
+    fence_after_socket_post, fence_passed, flush_view, page_warning, release_held, View, FENCE_BIT,
+};
 use super::UiState;
 use crate::call::{PageCall, Responder};
 use crate::error::EvalError;
 use crate::inner::RuntimeInner;
-use crate::platform::PostText;
+use crate::platform::{PostText, Route};
 use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
-use auroraview_core::ipc::{parse_post, Inbound, ParseError};
+use auroraview_core::ipc::{parse_post, post_token, Inbound, ParseError, Post};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,10 +46,27 @@ impl UiState {
                 self.rt.commands.rearm();
             }
         } else {
-            accept_post(&self.rt, v, view, &body.into_string());
+            accept_post(&self.rt, v, view, body);
             self.drain_posts(view, start, POSTS_BUDGET);
         }
         self.arrivals.end(Instant::now());
+    }
+
+    /// A post read from the bridge's socket: the WebView whose token it starts with takes it
+    /// as it would one through the engine (the engine's page ids change when a navigation
+    /// moves the page to another web process, so they cannot say). None does (a closed
+    /// view's page, a post that is not the bridge's): it is dropped.
+    pub(super) fn socket_post(&mut self, route: Route, text: String) {
+        let token = post_token(&text).unwrap_or_default();
+        let view = self
+            .views
+            .iter()
+            .find(|(_, v)| !token.is_empty() && v.token == token)
+            .map(|(id, _)| *id);
+        match view {
+            Some(view) => self.ipc(view, PostText::from_socket(text, route)),
+            None => log::debug!("auroraview: dropped a socket post for no open WebView"),
+        }
     }
 
     /// Hands on what waits for WebView `view`, parsing its waiting posts on the way, for at
@@ -66,7 +86,7 @@ impl UiState {
             }
             match v.posts.next() {
                 None => return,
-                Some(Next::Post(body)) => accept_post(&rt, v, view, &body.into_string()),
+                Some(Next::Post(body)) => accept_post(&rt, v, view, body),
                 Some(Next::Message(msg)) => {
                     match msg {
                         Ok(msg) => inbound(&rt, v, view, msg, &mut self.script),
@@ -96,10 +116,12 @@ impl UiState {
     }
 }
 
-/// Parses and authenticates one post of WebView `view`, judges its sender's origin, and
-/// queues its messages to be handed on.
-fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: &str) {
-    let post = match parse_post(body, &v.token) {
+/// Parses and authenticates one post of WebView `view`, sorts it by document
+/// (`page_docs.rs`), and takes it, with any that waited for its document: each is judged
+/// by its sender's origin and its messages queued to be handed on.
+fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: PostText) {
+    let (body, route) = body.into_parts();
+    let post = match parse_post(&body, &v.token) {
         Ok(post) => post,
         Err(ParseError::BadToken) => {
             page_warning(v, view, || {
@@ -113,6 +135,23 @@ fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: &str) {
             return;
         }
     };
+    match v.docs.sort(post, route, body.len()) {
+        Sorted::Take(posts) => {
+            for (post, route) in posts {
+                take_post(rt, v, view, post, route);
+            }
+        }
+        Sorted::Waits => {}
+        Sorted::Stale => {
+            log::debug!("auroraview: WebView {view}: dropped a post of a page it left")
+        }
+        Sorted::Refused(why) => page_warning(v, view, || format!("ignored {why}")),
+    }
+}
+
+/// Judges a post's sender's origin and queues its messages. The page's scripts go back the
+/// way the post came (the bridge's socket, or the engine).
+fn take_post(rt: &RuntimeInner, v: &mut View, view: u64, post: Post, route: Option<Route>) {
     let current = v.webview.url().unwrap_or_default();
     if !v.policy.allows(&post.url, &current) {
         if !v.warned_origin {
@@ -126,6 +165,10 @@ fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: &str) {
         return;
     }
     rt.page_posts.fetch_add(1, Ordering::Relaxed);
+    if let Some(route) = route {
+        rt.socket_posts.fetch_add(1, Ordering::Relaxed);
+        fence_after_socket_post(v, route);
+    }
     rt.page_messages
         .fetch_add(post.messages.len() as u64, Ordering::Relaxed);
     v.posts.parsed(post.messages);
@@ -166,6 +209,7 @@ fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script
                 });
             }
         }
+        Inbound::EvalResult { id, .. } if id & FENCE_BIT != 0 => fence_passed(v, id),
         Inbound::EvalResult { id, outcome } => {
             // Only the page an evaluation was sent to may answer it: a result for an id
             // this page does not hold (another WebView's, an old page's) is ignored.

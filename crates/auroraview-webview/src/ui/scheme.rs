@@ -204,6 +204,10 @@ impl UiState {
     /// `register_protocol`: requests for `scheme` from this WebView go to its sink.
     pub(super) fn register_scheme(&mut self, view: u64, scheme: String) {
         self.schemes.ensure(&scheme);
+        // The engine tells every page's web process: no script may overtake that.
+        for v in self.views.values_mut() {
+            super::view::unfence(v);
+        }
         if let Some(v) = self.views.get_mut(&view) {
             if v.desk.private_profile && !v.schemes.contains(&scheme) {
                 if let Some(context) = native::scheme_context(&v.webview) {

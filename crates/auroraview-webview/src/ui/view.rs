@@ -32,6 +32,17 @@ pub(super) struct View {
     pub(super) page: u64,
     /// The current page's bridge reported DOM ready; ops flow to it.
     pub(super) ready: bool,
+    /// Where scripts for the page go: by the bridge's socket (`Some`), or the engine's way.
+    /// The socket only once a fence sent the engine's way came back by it, so that no script
+    /// overtakes what the engine was told before (a navigation, a scheme); cleared by
+    /// [`unfence`] whenever the engine is told something the page may see.
+    pub(super) route: Option<crate::platform::Route>,
+    /// The socket connection the page's last post came by, if it came that way.
+    pub(super) socket_seen: Option<crate::platform::Route>,
+    /// The fence on its way (its evaluation id, with [`FENCE_BIT`]).
+    pub(super) fence: Option<u64>,
+    /// Which document the page's posts are from (`page_docs.rs`).
+    pub(super) docs: super::page_docs::Docs,
     /// Why the page is gone (its web process ended), until the next page load starts.
     pub(super) gone: Option<String>,
     /// The inline HTML the application last loaded: what `reload()` brings back after a
@@ -135,7 +146,7 @@ pub(super) fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
         script.clear();
         render_batch(ops, script);
         let ids = eval_ids(ops.iter());
-        match v.webview.evaluate_script(script) {
+        match send(rt, v, script) {
             Ok(()) => v.in_flight.extend(ids),
             Err(err) => {
                 log::error!("auroraview: evaluating a batch failed: {err}");
@@ -157,6 +168,76 @@ pub(super) fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
     if script.capacity() > 1 << 22 {
         *script = String::new();
     }
+}
+
+/// Fence evaluations' ids have this bit (a safe JavaScript integer; evaluation ids never
+/// reach it): their results go to no caller.
+pub(super) const FENCE_BIT: u64 = 1 << 52;
+
+/// The engine was told something the page may see (a navigation of any kind, a custom
+/// scheme): scripts go the engine's way, behind it, until a new fence has come back.
+pub(super) fn unfence(v: &mut View) {
+    v.route = None;
+    v.fence = None;
+}
+
+/// A post of the page came by the bridge's socket: unless its scripts go that way already
+/// or a fence is on its way, sends one the engine's way; when its answer comes back by the
+/// socket ([`fence_passed`]), everything sent the engine's way before it has reached the
+/// page, and scripts may take the socket without overtaking any of it.
+pub(super) fn fence_after_socket_post(v: &mut View, route: crate::platform::Route) {
+    v.socket_seen = Some(route);
+    if v.route.is_some() || v.fence.is_some() {
+        return;
+    }
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = FENCE_BIT | NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut script = String::new();
+    render_batch(
+        &[PageOp::EvalWithResult {
+            id,
+            script: "0".into(),
+        }],
+        &mut script,
+    );
+    match v.webview.evaluate_script(&script) {
+        Ok(()) => v.fence = Some(id),
+        Err(err) => log::debug!("auroraview: a fence was refused: {err}"),
+    }
+}
+
+/// The page answered evaluation `id`, which has [`FENCE_BIT`]: if it is the fence on its
+/// way, scripts take the socket from now on.
+pub(super) fn fence_passed(v: &mut View, id: u64) {
+    if v.fence == Some(id) {
+        v.fence = None;
+        v.route = v.socket_seen;
+    }
+}
+
+/// One script to the page: by the bridge's socket when its page posts that way, else (or if
+/// its connection is gone) through the engine.
+fn send(rt: &RuntimeInner, v: &mut View, script: &str) -> Result<(), String> {
+    if let Some(route) = v.route {
+        match crate::platform::send_script(route, script) {
+            Ok(()) => {
+                rt.socket_scripts
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(());
+            }
+            Err(why) => {
+                log::debug!(
+                    "auroraview: WebView {}: a script goes through the engine: {why}",
+                    v.shared.id
+                );
+                unfence(v);
+                v.socket_seen = None;
+            }
+        }
+    }
+    v.webview
+        .evaluate_script(script)
+        .map_err(|err| err.to_string())
 }
 
 /// Keeps the batch for when the page is ready, up to [`MAX_HELD`] ops and

@@ -83,6 +83,8 @@ fn without_the_webview2_runtime_creation_fails_clearly_and_the_ui_thread_goes_on
             page_posts: 0,
             page_messages: 0,
             page_posts_waited: 0,
+            socket_posts: 0,
+            socket_scripts: 0,
         }
     );
 }

@@ -8,3 +8,5 @@ cd "$(dirname "$0")/.."
 cargo build -q --release -p auroraview-webext
 install -D -m 0755 target/release/libauroraview_webext.so \
     python/auroraview/_webext/libauroraview_webext.so
+# The release profile keeps debug info (for perf); the shipped library needs none.
+strip --strip-debug python/auroraview/_webext/libauroraview_webext.so

@@ -87,6 +87,11 @@ impl PostText {
         }
     }
 
+    /// Read from the bridge's socket (its order with the engine's news is not kept).
+    pub(crate) fn came_by_socket(&self) -> bool {
+        self.route.is_some()
+    }
+
     /// The text (anything but a string, which the bridge never posts, becomes text the
     /// parser refuses), and the socket route it came by, if any.
     pub(crate) fn into_parts(self) -> (String, Option<Route>) {

@@ -13,7 +13,7 @@ use crate::commands::CreateRequest;
 use crate::error::{EvalError, StartError};
 use crate::noise::NoiseLimit;
 use crate::origin::OriginPolicy;
-use crate::platform::{self, NativeWindow};
+use crate::platform::{self, NativeWindow, PostText};
 use crate::reactor::ReactorMsg;
 use crate::sink::{Inbox, IpcSink};
 use crate::spec::WebViewSpec;
@@ -232,7 +232,7 @@ impl UiState {
         v.docs.document_started();
         v.gone = None;
         // What the old page said and was not handed on yet has no page to answer.
-        v.posts.clear();
+        v.posts.clear_except(PostText::came_by_socket);
         // Call results and channel messages belong to the old page's calls.
         let old_call = |op: &PageOp| matches!(op, PageOp::Resolve { .. } | PageOp::Message { .. });
         v.held.retain(|op| !old_call(op));
@@ -262,7 +262,7 @@ impl UiState {
         v.ready = false;
         super::view::unfence(v);
         v.docs.document_started();
-        v.posts.clear();
+        v.posts.clear_except(PostText::came_by_socket);
         let mut ended: Vec<PageOp> = std::mem::take(&mut v.held);
         ended.append(&mut v.batch);
         v.held_bytes = 0;

@@ -137,9 +137,13 @@ fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: PostText) {
     };
     match v.docs.sort(post, route, body.len()) {
         Sorted::Take(posts) => {
+            let mut messages = Vec::new();
             for (post, route) in posts {
-                take_post(rt, v, view, post, route);
+                if let Some(taken) = take_post(rt, v, view, post, route) {
+                    messages.extend(taken);
+                }
             }
+            v.posts.parsed(messages);
         }
         Sorted::Waits => {}
         Sorted::Stale => {
@@ -149,9 +153,15 @@ fn accept_post(rt: &RuntimeInner, v: &mut View, view: u64, body: PostText) {
     }
 }
 
-/// Judges a post's sender's origin and queues its messages. The page's scripts go back the
-/// way the post came (the bridge's socket, or the engine).
-fn take_post(rt: &RuntimeInner, v: &mut View, view: u64, post: Post, route: Option<Route>) {
+/// Judges a post's sender's origin and gives its messages to queue (none when refused); one
+/// that came by the bridge's socket may let scripts go back that way (a fence).
+fn take_post(
+    rt: &RuntimeInner,
+    v: &mut View,
+    view: u64,
+    post: Post,
+    route: Option<Route>,
+) -> Option<Vec<Result<Inbound, ParseError>>> {
     let current = v.webview.url().unwrap_or_default();
     if !v.policy.allows(&post.url, &current) {
         if !v.warned_origin {
@@ -162,7 +172,7 @@ fn take_post(rt: &RuntimeInner, v: &mut View, view: u64, post: Post, route: Opti
                 post.url
             );
         }
-        return;
+        return None;
     }
     rt.page_posts.fetch_add(1, Ordering::Relaxed);
     if let Some(route) = route {
@@ -171,7 +181,7 @@ fn take_post(rt: &RuntimeInner, v: &mut View, view: u64, post: Post, route: Opti
     }
     rt.page_messages
         .fetch_add(post.messages.len() as u64, Ordering::Relaxed);
-    v.posts.parsed(post.messages);
+    Some(post.messages)
 }
 
 fn inbound(rt: &Arc<RuntimeInner>, v: &mut View, view: u64, msg: Inbound, script: &mut String) {

@@ -83,9 +83,11 @@ impl<P, M> PagePosts<P, M> {
         self.posts.pop_front().map(Next::Post)
     }
 
-    /// Drops everything (its page is gone).
-    pub(super) fn clear(&mut self) {
-        self.posts.clear();
+    /// Drops everything (its page is gone) but the unparsed posts `keep` says to: those
+    /// that may be a newer page's (its order with the news that the page is gone is not
+    /// kept: `page_docs.rs`), which are sorted when parsed.
+    pub(super) fn clear_except(&mut self, keep: impl Fn(&P) -> bool) {
+        self.posts.retain(keep);
         self.messages.clear();
     }
 }
@@ -145,6 +147,24 @@ mod tests {
     use proptest::prelude::*;
 
     const US: Duration = Duration::from_micros(1);
+
+    #[test]
+    fn clearing_keeps_the_posts_it_is_told_to_in_order_and_drops_every_message() {
+        let mut q: PagePosts<u32, u32> = PagePosts::default();
+        q.parsed([100, 101]);
+        for post in 1..=5 {
+            q.wait(post);
+        }
+        q.clear_except(|p| p % 2 == 1);
+        let mut got = Vec::new();
+        while let Some(next) = q.next() {
+            match next {
+                Next::Post(p) => got.push(p),
+                Next::Message(m) => panic!("message {m} survived"),
+            }
+        }
+        assert_eq!(got, [1, 3, 5]);
+    }
 
     #[test]
     fn arrivals_far_apart_are_never_busy() {
@@ -260,7 +280,7 @@ mod tests {
                     }
                     Step::Pass { k } => drain(&mut q, &mut handed, k as usize),
                     Step::Clear => {
-                        q.clear();
+                        q.clear_except(|_| false);
                         // Whatever was said and not handed on is gone with the page.
                         said.retain(|m| handed.contains(m));
                     }

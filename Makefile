@@ -83,6 +83,10 @@ test-py: build vite-panel
 	# (Qt on GLib).
 	AURORAVIEW_TEST_WEBVIEW_MODE=hosted QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
 		$(WITH_DISPLAY) $(PY) -m pytest -q tests/webview tests/adversarial
+	# The adversarial suite once more with the bridge's socket off: pages on the engine's way
+	# (what a build without the web extension, or a page that cannot reach it, uses).
+	AURORAVIEW_TRANSPORT=engine QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
+		$(WITH_DISPLAY) $(PY) -m pytest -q tests/adversarial
 
 # The abi3 wheel the version matrix installs. No manylinux audit (--auditwheel skip): the
 # extension links the system WebKitGTK, as wry does, which a manylinux wheel cannot bundle;

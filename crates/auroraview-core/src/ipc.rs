@@ -5,11 +5,12 @@
 //! secret token `k` once (only the bridge in the main frame knows it: a sub-frame, or a
 //! script that reaches the engine's raw message handler, cannot forge it), the URL of the
 //! document that sent it `u` (its first 4096 characters, read through a getter captured
-//! before any page script ran; the host judges the sender's origin by it) and the messages
-//! `m`, in order:
+//! before any page script ran; the host judges the sender's origin by it), the id of the
+//! document that sent it `d` (random per document; where posts do not come the engine's way,
+//! it tells a new page's from an old one's) and the messages `m`, in order:
 //!
 //! ```text
-//! {"k":TOKEN,"u":"https://tools.studio.local/panel","m":[MESSAGE, MESSAGE, ...]}
+//! {"k":TOKEN,"d":"8364...","u":"https://tools.studio.local/panel","m":[MESSAGE, ...]}
 //!
 //! {"t":"init"}                                  bridge installed (document start)
 //! {"t":"ready"}                                 DOM ready (or page restored): ops may flow
@@ -23,7 +24,7 @@
 //! {"t":"log","message":".."}                    error in a fire-and-forget eval or listener
 //! ```
 //!
-//! Rust -> page: a batch of [`PageOp`]s rendered as ONE call
+//! Rust -> page (`ipc/outbound.rs`): a batch of [`PageOp`]s rendered as ONE call
 //! `window.__auroraview_deliver([op, op, ...])`, in order. Every op is data (scripts travel
 //! as JSON strings and are run by the bridge with `eval` inside try/catch), so one bad
 //! script cannot break the rest of its batch. The ops, as the bridge reads them:
@@ -45,7 +46,7 @@
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// Largest message accepted in either direction, in bytes (16 MiB). Larger payloads are
 /// rejected with an error to their sender: the page's bridge rejects the call's Promise,
@@ -313,202 +314,10 @@ fn inbound(msg: Message<'_>) -> Result<Inbound, ParseError> {
     })
 }
 
-/// Why an outbound op could not be built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OpError {
-    /// The payload exceeds [`MAX_MESSAGE_BYTES`].
-    TooLarge(usize),
-    /// `data` is not valid JSON text.
-    InvalidJson(String),
-}
-
-impl fmt::Display for OpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OpError::TooLarge(n) => write!(
-                f,
-                "payload of {n} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit"
-            ),
-            OpError::InvalidJson(why) => write!(f, "payload is not valid JSON: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for OpError {}
-
-/// One thing to do in the page. Build them with the checked constructors.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageOp {
-    /// Deliver an event to `auroraview.on(name, ...)` listeners.
-    Emit { name: String, data: String },
-    /// Settle the Promise of JS call `id`.
-    Resolve {
-        id: u64,
-        outcome: Result<String, JsError>,
-    },
-    /// Run a script; errors are reported back as a log message.
-    Eval { script: String },
-    /// Run a script and report its (awaited) value as `Inbound::EvalResult { id }`.
-    EvalWithResult { id: u64, script: String },
-    /// The host is connected: resolves `auroraview.whenReady()`.
-    Ack,
-    /// A message on call `id`'s channel (`onMessage`); `data` is JSON text.
-    Message { id: u64, data: String },
-}
-
-fn check_size(n: usize) -> Result<(), OpError> {
-    if n > MAX_MESSAGE_BYTES {
-        Err(OpError::TooLarge(n))
-    } else {
-        Ok(())
-    }
-}
-
-fn check_json(data: &str) -> Result<(), OpError> {
-    check_size(data.len())?;
-    serde_json::from_str::<&RawValue>(data)
-        .map(|_| ())
-        .map_err(|e| OpError::InvalidJson(e.to_string()))
-}
-
-impl PageOp {
-    /// An event; `data` must be JSON text.
-    pub fn emit(name: impl Into<String>, data: impl Into<String>) -> Result<Self, OpError> {
-        let data = data.into();
-        check_json(&data)?;
-        Ok(PageOp::Emit {
-            name: name.into(),
-            data,
-        })
-    }
-
-    /// A call's value (JSON text) or error.
-    pub fn resolve(id: u64, outcome: Result<String, JsError>) -> Result<Self, OpError> {
-        match &outcome {
-            Ok(value) => check_json(value)?,
-            Err(err) => check_size(err.message.len())?,
-        }
-        Ok(PageOp::Resolve { id, outcome })
-    }
-
-    /// A message on a call's channel; `data` must be JSON text.
-    pub fn message(id: u64, data: impl Into<String>) -> Result<Self, OpError> {
-        let data = data.into();
-        check_json(&data)?;
-        Ok(PageOp::Message { id, data })
-    }
-
-    /// A fire-and-forget script.
-    pub fn eval(script: impl Into<String>) -> Result<Self, OpError> {
-        let script = script.into();
-        check_size(script.len())?;
-        Ok(PageOp::Eval { script })
-    }
-
-    /// A script whose value is reported back under `id`.
-    pub fn eval_with_result(id: u64, script: impl Into<String>) -> Result<Self, OpError> {
-        let script = script.into();
-        check_size(script.len())?;
-        Ok(PageOp::EvalWithResult { id, script })
-    }
-
-    /// About how many bytes the op takes (its payload and script): what bounds on held
-    /// ops count.
-    pub fn weight(&self) -> usize {
-        16 + match self {
-            PageOp::Emit { name, data } => name.len() + data.len(),
-            PageOp::Message { data, .. } => data.len(),
-            PageOp::Resolve { outcome, .. } => match outcome {
-                Ok(value) => value.len(),
-                Err(err) => err.name.len() + err.message.len(),
-            },
-            PageOp::Eval { script } | PageOp::EvalWithResult { script, .. } => script.len(),
-            PageOp::Ack => 0,
-        }
-    }
-
-    fn render_into(&self, out: &mut String) {
-        match self {
-            PageOp::Emit { name, data } => {
-                out.push_str("[\"e\",");
-                push_js_string(out, name);
-                out.push(',');
-                out.push_str(data);
-                out.push(']');
-            }
-            PageOp::Resolve { id, outcome } => {
-                let _ = write!(out, "[\"r\",{id},");
-                match outcome {
-                    Ok(value) => {
-                        out.push_str("1,");
-                        out.push_str(value);
-                    }
-                    Err(err) => {
-                        out.push_str("0,{\"name\":");
-                        push_js_string(out, &err.name);
-                        out.push_str(",\"message\":");
-                        push_js_string(out, &err.message);
-                        out.push('}');
-                    }
-                }
-                out.push(']');
-            }
-            PageOp::Eval { script } => {
-                out.push_str("[\"x\",");
-                push_js_string(out, script);
-                out.push(']');
-            }
-            PageOp::EvalWithResult { id, script } => {
-                let _ = write!(out, "[\"v\",{id},");
-                push_js_string(out, script);
-                out.push(']');
-            }
-            PageOp::Ack => out.push_str("[\"a\"]"),
-            PageOp::Message { id, data } => {
-                let _ = write!(out, "[\"m\",{id},");
-                out.push_str(data);
-                out.push(']');
-            }
-        }
-    }
-}
-
-/// Renders a batch of ops as one script. Empty batches render nothing.
-pub fn render_batch(ops: &[PageOp], out: &mut String) {
-    if ops.is_empty() {
-        return;
-    }
-    out.push_str("window.__auroraview_deliver&&window.__auroraview_deliver([");
-    for (i, op) in ops.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        op.render_into(out);
-    }
-    out.push_str("]);");
-}
-
-/// Appends `s` as a JavaScript string literal (JSON string syntax, plus escapes for
-/// U+2028/U+2029, which older engines do not accept raw in string literals).
-fn push_js_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+mod outbound;
+#[cfg(test)]
+use outbound::push_js_string;
+pub use outbound::{render_batch, OpError, PageOp};
 
 #[cfg(test)]
 mod tests {

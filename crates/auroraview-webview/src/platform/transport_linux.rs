@@ -78,8 +78,10 @@ struct Transport {
     secret: String,
     next: u64,
     conns: HashMap<u64, Conn>,
-    /// Kept for the life of the UI thread (its watch uses its descriptor).
-    _listener: UnixListener,
+    /// Open for the life of the UI thread (its watch uses its descriptor), unless accepting
+    /// failed for good: then closed, so new web processes cannot connect and their pages use
+    /// the engine's way.
+    listener: Option<UnixListener>,
 }
 
 struct Conn {
@@ -112,13 +114,10 @@ pub(crate) fn start() {
                     secret,
                     next: 1,
                     conns: HashMap::new(),
-                    _listener: listener,
+                    listener: Some(listener),
                 })
             });
-            glib::source::unix_fd_add_local(fd, glib::IOCondition::IN, |_, _| {
-                accept();
-                glib::ControlFlow::Continue
-            });
+            glib::source::unix_fd_add_local(fd, glib::IOCondition::IN, |_, _| accept());
         }
         Err(err) => log::warn!(
             "auroraview: cannot open the bridge's socket ({err}); pages use the engine's path"
@@ -167,7 +166,9 @@ pub(crate) fn configure(webview: &wry::WebView) {
         return;
     }
     TRANSPORT.with_borrow(|t| {
-        let Some(t) = t else { return };
+        let Some(t) = t.as_ref().filter(|t| t.listener.is_some()) else {
+            return;
+        };
         let Some(dir) = t.dir.to_str() else {
             log::warn!(
                 "auroraview: the web extension's directory {:?} is not UTF-8",
@@ -183,14 +184,32 @@ pub(crate) fn configure(webview: &wry::WebView) {
     });
 }
 
-fn accept() {
+/// What one `accept` gave.
+enum Accepted {
+    /// A connection (its id and descriptor), now read by a watch of its own.
+    Conn(u64, i32),
+    /// Nothing for now (or one that was dropped at once): look again.
+    Again,
+    /// None waits any more.
+    Done,
+    /// Accepting failed for good.
+    Broken,
+}
+
+/// Takes every connection waiting; `Break` (no more watching) if accepting fails for good.
+fn accept() -> glib::ControlFlow {
     loop {
         let accepted = TRANSPORT.with_borrow_mut(|t| {
-            let t = t.as_mut()?;
-            match t._listener.accept() {
+            let Some(t) = t.as_mut() else {
+                return Accepted::Done;
+            };
+            let Some(listener) = &t.listener else {
+                return Accepted::Done;
+            };
+            match listener.accept() {
                 Ok((stream, _)) => {
                     if !same_user(&stream) || stream.set_nonblocking(true).is_err() {
-                        return Some(None);
+                        return Accepted::Again;
                     }
                     let id = t.next;
                     t.next += 1;
@@ -206,19 +225,29 @@ fn accept() {
                             out_watch: None,
                         },
                     );
-                    Some(Some((id, fd)))
+                    Accepted::Conn(id, fd)
                 }
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => Some(None),
-                Err(_) => None,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => Accepted::Again,
+                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => Accepted::Done,
+                Err(err) => {
+                    // (Out of descriptors, say.) The watch would fire again at once, forever.
+                    log::error!(
+                        "auroraview: the bridge's socket stopped accepting ({err}); pages of \
+                         new web processes use the engine's way"
+                    );
+                    t.listener = None;
+                    Accepted::Broken
+                }
             }
         });
         match accepted {
-            None => return,
-            Some(None) => continue,
-            Some(Some((id, fd))) => {
+            Accepted::Conn(id, fd) => {
                 let condition = glib::IOCondition::IN | glib::IOCondition::HUP;
                 glib::source::unix_fd_add_local(fd, condition, move |_, _| readable(id));
             }
+            Accepted::Again => {}
+            Accepted::Done => return glib::ControlFlow::Continue,
+            Accepted::Broken => return glib::ControlFlow::Break,
         }
     }
 }

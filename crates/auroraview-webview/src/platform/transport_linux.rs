@@ -15,9 +15,9 @@
 //! carry back; which view a post is for (its token), and whether it is that view's, is the
 //! UI thread's to judge.
 //!
-//! On by default when the extension's library is found (`set_extension_dir`, or the
-//! `AURORAVIEW_WEB_EXTENSION_DIR` environment variable); `AURORAVIEW_TRANSPORT=engine` turns
-//! it off. Without it, or for a web process that cannot connect, pages use the engine's
+//! On by default in own mode when the extension's library is found (`set_extension_dir`, or
+//! the `AURORAVIEW_WEB_EXTENSION_DIR` environment variable); `AURORAVIEW_TRANSPORT=engine`
+//! turns it off. In hosted mode it is off unless `AURORAVIEW_TRANSPORT=socket`. Without it, or for a web process that cannot connect, pages use the engine's
 //! path, and so does a script for a page whose connection is gone.
 //!
 //! What must not live here: the bridge's protocol (`auroraview_core::ipc`), deciding what
@@ -52,9 +52,16 @@ pub fn set_extension_dir(dir: PathBuf) {
     *EXTENSION_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
 }
 
-fn extension_dir() -> Option<PathBuf> {
-    if std::env::var("AURORAVIEW_TRANSPORT").is_ok_and(|t| t == "engine") {
-        return None;
+fn extension_dir(hosted: bool) -> Option<PathBuf> {
+    match std::env::var("AURORAVIEW_TRANSPORT").as_deref() {
+        Ok("engine") => return None,
+        Ok("socket") => {}
+        // Hosted, the socket's reads and writes share the host's main thread with its
+        // handlers; under a flood of calls and emits that thread fell behind (a handler
+        // flood that ran in 2-5 s took 7-21 s, and once more than 10). Off until that is
+        // understood; AURORAVIEW_TRANSPORT=socket turns it on.
+        _ if hosted => return None,
+        _ => {}
     }
     let dir = std::env::var_os("AURORAVIEW_WEB_EXTENSION_DIR")
         .map(PathBuf::from)
@@ -101,8 +108,11 @@ thread_local! {
 
 /// Opens the socket and starts accepting (the UI thread, once, before any WebView), if the
 /// extension is installed and the transport not turned off.
-pub(crate) fn start() {
-    let Some(dir) = extension_dir() else { return };
+/// `hosted`: the UI thread is the host's main thread (then off unless asked for).
+pub(crate) fn start(hosted: bool) {
+    let Some(dir) = extension_dir(hosted) else {
+        return;
+    };
     match listen() {
         Ok((listener, name)) => {
             let fd = listener.as_raw_fd();

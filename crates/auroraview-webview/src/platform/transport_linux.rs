@@ -56,10 +56,9 @@ fn extension_dir(hosted: bool) -> Option<PathBuf> {
     match std::env::var("AURORAVIEW_TRANSPORT").as_deref() {
         Ok("engine") => return None,
         Ok("socket") => {}
-        // Hosted, the socket's reads and writes share the host's main thread with its
-        // handlers; under a flood of calls and emits that thread fell behind (a handler
-        // flood that ran in 2-5 s took 7-21 s, and once more than 10). Off until that is
-        // understood; AURORAVIEW_TRANSPORT=socket turns it on.
+        // Hosted, a flood of page calls and emits from 4 threads ran 2-4x slower with the
+        // socket (2-5 s took 7-21 s, once more than 10); why is not established (docs/
+        // architecture.md). Off there until it is; AURORAVIEW_TRANSPORT=socket turns it on.
         _ if hosted => return None,
         _ => {}
     }

@@ -15,6 +15,9 @@
 //!
 //! A frame longer than [`MAX_FRAME_BYTES`], or of an unknown kind, is a broken peer: the
 //! decoder reports it and the reader closes the connection.
+//!
+//! [`Outbox`] holds the frames one side has not written yet and writes them to a
+//! non-blocking socket (Unix) the same way for both: never blocking, never raising SIGPIPE.
 
 /// The longest frame either side accepts (the longest post is far shorter; a batch script
 /// larger than this goes through the engine instead).
@@ -148,6 +151,77 @@ impl Decoder {
     }
 }
 
+/// Frames not yet written to a peer, oldest first.
+#[derive(Default)]
+pub struct Outbox {
+    buf: Vec<u8>,
+    /// Bytes of `buf` already written.
+    written: usize,
+}
+
+/// What [`Outbox::write_to`] managed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Everything.
+    All,
+    /// Some is left: the socket takes no more now (wait for it to be writable).
+    Partly,
+}
+
+impl Outbox {
+    /// Adds one frame after the others (see [`encode`]).
+    pub fn push(&mut self, kind: Kind, page: u64, body: &[u8]) -> Result<(), FrameError> {
+        encode(kind, page, body, &mut self.buf)
+    }
+
+    /// Bytes not written yet.
+    pub fn pending(&self) -> usize {
+        self.buf.len() - self.written
+    }
+
+    /// Writes what the non-blocking socket `fd` takes now. `Err` when the peer is gone (a
+    /// closed peer is an error here, not a SIGPIPE that would end the process).
+    #[cfg(unix)]
+    pub fn write_to(&mut self, fd: std::os::fd::RawFd) -> std::io::Result<Written> {
+        while self.written < self.buf.len() {
+            let rest = &self.buf[self.written..];
+            // SAFETY: `rest` is a live buffer of `rest.len()` bytes; a bad descriptor is an
+            // error return, not undefined behaviour.
+            let n = unsafe {
+                libc::send(
+                    fd,
+                    rest.as_ptr().cast(),
+                    rest.len(),
+                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                )
+            };
+            if n >= 0 {
+                self.written += n as usize;
+                continue;
+            }
+            let err = std::io::Error::last_os_error();
+            match err.kind() {
+                std::io::ErrorKind::Interrupted => continue,
+                std::io::ErrorKind::WouldBlock => return Ok(Written::Partly),
+                _ => return Err(err),
+            }
+        }
+        self.buf.clear();
+        self.written = 0;
+        // Keep a burst's buffer from pinning memory forever.
+        if self.buf.capacity() > 1 << 22 {
+            self.buf = Vec::new();
+        }
+        Ok(Written::All)
+    }
+
+    /// Drops what was not written (the peer is gone).
+    pub fn clear(&mut self) {
+        self.buf = Vec::new();
+        self.written = 0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +253,41 @@ mod tests {
             assert_eq!(got, frames.to_vec(), "pieces of {piece} bytes");
             assert_eq!(decoder.waiting(), 0);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_outbox_writes_what_the_socket_takes_in_order_and_reports_a_gone_peer() {
+        use std::io::Read as _;
+        use std::os::fd::AsRawFd as _;
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let mut out = Outbox::default();
+        let body = vec![7u8; 1 << 16];
+        let mut pushed = 0;
+        // Far more than the socket buffers: the write stops short, nothing lost.
+        while out.write_to(a.as_raw_fd()).unwrap() == Written::All {
+            out.push(Kind::Script, pushed, &body).unwrap();
+            pushed += 1;
+        }
+        assert!(out.pending() > 0);
+        let mut decoder = Decoder::new();
+        let mut got = 0;
+        let mut buf = vec![0u8; 1 << 16];
+        while got < pushed {
+            let _ = out.write_to(a.as_raw_fd()).unwrap();
+            let n = b.read(&mut buf).unwrap();
+            decoder.push(&buf[..n]);
+            while let Some(frame) = decoder.next_frame().unwrap() {
+                assert_eq!((frame.page, frame.body.len()), (got, body.len()));
+                got += 1;
+            }
+        }
+        assert_eq!(out.pending(), 0);
+        drop(b);
+        out.push(Kind::Script, 0, b"x").unwrap();
+        // The peer is gone: an error, and this process is still here (no SIGPIPE).
+        assert!(out.write_to(a.as_raw_fd()).is_err());
     }
 
     #[test]

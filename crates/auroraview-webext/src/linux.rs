@@ -3,7 +3,7 @@
 //! without blocking the page, and evaluating the runtime's scripts.
 
 use crate::ffi::*;
-use auroraview_core::frames::{self, Decoder, Kind};
+use auroraview_core::frames::{self, Decoder, Kind, Outbox, Written};
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr};
 use std::io::{Read as _, Write as _};
@@ -18,9 +18,8 @@ const READ_PER_TURN: usize = 1 << 20;
 struct Connection {
     socket: UnixStream,
     extension: *mut c_void,
-    /// Frames not yet written, from `written` on.
-    out: Vec<u8>,
-    written: usize,
+    /// Frames not yet written.
+    out: Outbox,
     /// A GLib watch for the socket becoming writable is armed.
     watching_out: bool,
     decoder: Decoder,
@@ -59,8 +58,7 @@ pub unsafe extern "C" fn webkit_web_extension_initialize_with_user_data(
         *c = Some(Connection {
             socket,
             extension,
-            out: Vec::new(),
-            written: 0,
+            out: Outbox::default(),
             watching_out: false,
             decoder: Decoder::new(),
             closed: false,
@@ -167,7 +165,7 @@ unsafe extern "C" fn post(text: *const c_char, page: *mut c_void) {
         let Some(c) = c.as_mut().filter(|c| !c.closed) else {
             return;
         };
-        if frames::encode(Kind::Post, page as usize as u64, text, &mut c.out).is_err() {
+        if c.out.push(Kind::Post, page as usize as u64, text).is_err() {
             eprintln!(
                 "auroraview web extension: a post of {} bytes is too long; dropped",
                 text.len()
@@ -175,7 +173,7 @@ unsafe extern "C" fn post(text: *const c_char, page: *mut c_void) {
             return;
         }
         flush(c);
-        while !c.closed && c.out.len() - c.written > crate::MAX_PENDING_BYTES {
+        while !c.closed && c.out.pending() > crate::MAX_PENDING_BYTES {
             wait_writable(c);
             flush(c);
         }
@@ -184,49 +182,22 @@ unsafe extern "C" fn post(text: *const c_char, page: *mut c_void) {
 
 /// Writes what it can without blocking; arms a watch for the rest.
 fn flush(c: &mut Connection) {
-    while c.written < c.out.len() {
-        let rest = &c.out[c.written..];
-        // SAFETY: a live socket and buffer; MSG_NOSIGNAL: a closed peer is an error, not a
-        // SIGPIPE that would end the web process.
-        let n = unsafe {
-            libc::send(
-                c.socket.as_raw_fd(),
-                rest.as_ptr().cast(),
-                rest.len(),
-                libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
-            )
-        };
-        if n >= 0 {
-            c.written += n as usize;
-            continue;
-        }
-        match std::io::Error::last_os_error().kind() {
-            std::io::ErrorKind::Interrupted => continue,
-            std::io::ErrorKind::WouldBlock => {
-                if !c.watching_out {
-                    c.watching_out = true;
-                    // SAFETY: the callback matches GUnixFDSourceFunc.
-                    unsafe {
-                        g_unix_fd_add(
-                            c.socket.as_raw_fd(),
-                            G_IO_OUT | G_IO_HUP | G_IO_ERR,
-                            writable as *const c_void,
-                            std::ptr::null_mut(),
-                        );
-                    }
-                }
-                return;
-            }
-            _ => {
-                close(c, "it stopped reading");
-                return;
+    match c.out.write_to(c.socket.as_raw_fd()) {
+        Ok(Written::All) => {}
+        Ok(Written::Partly) if !c.watching_out => {
+            c.watching_out = true;
+            // SAFETY: the callback matches GUnixFDSourceFunc.
+            unsafe {
+                g_unix_fd_add(
+                    c.socket.as_raw_fd(),
+                    G_IO_OUT | G_IO_HUP | G_IO_ERR,
+                    writable as *const c_void,
+                    std::ptr::null_mut(),
+                );
             }
         }
-    }
-    c.out.clear();
-    c.written = 0;
-    if c.out.capacity() > 1 << 22 {
-        c.out = Vec::new();
+        Ok(Written::Partly) => {}
+        Err(_) => close(c, "it stopped reading"),
     }
 }
 
@@ -247,8 +218,7 @@ fn wait_writable(c: &mut Connection) {
 fn close(c: &mut Connection, why: &str) {
     if !c.closed {
         c.closed = true;
-        c.out = Vec::new();
-        c.written = 0;
+        c.out.clear();
         eprintln!("auroraview web extension: the connection to the runtime ended ({why})");
     }
 }
@@ -272,7 +242,7 @@ unsafe extern "C" fn readable(_fd: i32, _condition: u32, _data: *mut c_void) -> 
     let mut scripts = Vec::new();
     let state = CONNECTION.with_borrow_mut(|c| {
         let c = c.as_mut()?;
-        let mut buf = vec![0u8; 64 * 1024];
+        let mut buf = [0u8; 64 * 1024];
         let mut read = 0;
         while read < READ_PER_TURN {
             match c.socket.read(&mut buf) {

@@ -26,7 +26,7 @@
 use super::hooks;
 use super::Route;
 use crate::ui::UiEvent;
-use auroraview_core::frames::{self, Decoder, Kind};
+use auroraview_core::frames::{Decoder, Kind, Outbox, Written};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -95,9 +95,8 @@ struct Conn {
     decoder: Decoder,
     /// It said the secret.
     trusted: bool,
-    /// Frames not yet written, from `written` on.
-    out: Vec<u8>,
-    written: usize,
+    /// Frames not yet written.
+    out: Outbox,
     out_watch: Option<glib::SourceId>,
 }
 
@@ -229,8 +228,7 @@ fn accept() -> glib::ControlFlow {
                             stream,
                             decoder: Decoder::new(),
                             trusted: false,
-                            out: Vec::new(),
-                            written: 0,
+                            out: Outbox::default(),
                             out_watch: None,
                         },
                     );
@@ -387,12 +385,13 @@ pub(crate) fn send(route: Route, script: &str) -> Result<(), String> {
             .conns
             .get_mut(&route.conn)
             .ok_or("the page's web process is no longer connected")?;
-        if c.out.len() - c.written + script.len() > MAX_UNSENT_BYTES {
+        if c.out.pending() + script.len() > MAX_UNSENT_BYTES {
             return Err(format!(
                 "more than {MAX_UNSENT_BYTES} bytes already wait for the page's web process"
             ));
         }
-        frames::encode(Kind::Script, route.page, script.as_bytes(), &mut c.out)
+        c.out
+            .push(Kind::Script, route.page, script.as_bytes())
             .map_err(|err| err.to_string())?;
         if c.out_watch.is_none() {
             flush(c, route.conn);
@@ -401,46 +400,19 @@ pub(crate) fn send(route: Route, script: &str) -> Result<(), String> {
     })
 }
 
-/// Writes what the socket takes now; watches for it to take the rest.
+/// Writes what the socket takes now; watches for it to take the rest. (A web process that
+/// ended is seen by the reading side, which drops the connection.)
 fn flush(c: &mut Conn, id: u64) {
-    while c.written < c.out.len() {
-        let rest = &c.out[c.written..];
-        // SAFETY: a live socket and buffer. MSG_NOSIGNAL: a web process that ended is an
-        // error here, not a SIGPIPE for the host.
-        let n = unsafe {
-            libc::send(
-                c.stream.as_raw_fd(),
-                rest.as_ptr().cast(),
-                rest.len(),
-                libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
-            )
-        };
-        if n >= 0 {
-            c.written += n as usize;
-            continue;
+    if let Ok(Written::Partly) = c.out.write_to(c.stream.as_raw_fd()) {
+        if c.out_watch.is_none() {
+            let fd = c.stream.as_raw_fd();
+            let condition = glib::IOCondition::OUT | glib::IOCondition::HUP;
+            c.out_watch = Some(glib::source::unix_fd_add_local(
+                fd,
+                condition,
+                move |_, _| writable(id),
+            ));
         }
-        match std::io::Error::last_os_error().kind() {
-            std::io::ErrorKind::Interrupted => continue,
-            std::io::ErrorKind::WouldBlock => {
-                if c.out_watch.is_none() {
-                    let fd = c.stream.as_raw_fd();
-                    let condition = glib::IOCondition::OUT | glib::IOCondition::HUP;
-                    c.out_watch = Some(glib::source::unix_fd_add_local(
-                        fd,
-                        condition,
-                        move |_, _| writable(id),
-                    ));
-                }
-                return;
-            }
-            // The reading side sees the end and drops the connection.
-            _ => return,
-        }
-    }
-    c.out.clear();
-    c.written = 0;
-    if c.out.capacity() > 1 << 22 {
-        c.out = Vec::new();
     }
 }
 

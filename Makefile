@@ -55,12 +55,13 @@ lint: build
 check-cross:
 	bash scripts/check-cross.sh
 
+# Under a display: the X error filter's test needs GDK on a real X server.
 test-rust: setup
 	if cargo nextest --version >/dev/null 2>&1; then \
-		cargo nextest run --workspace --no-tests=warn; \
+		$(WITH_DISPLAY) cargo nextest run --workspace --no-tests=warn; \
 		cargo test --workspace --doc; \
 	else \
-		cargo test --workspace; \
+		$(WITH_DISPLAY) cargo test --workspace; \
 	fi
 	RUSTFLAGS="--cfg loom" cargo test -p auroraview-core --release --test loom --target-dir target/loom
 

@@ -280,9 +280,6 @@ pub(crate) fn build_webview(
             if let Some(display) = gtk::gdk::Display::default() {
                 display.flush();
             }
-            if let Ok(webview) = &built {
-                super::x11_errors::own_window(container_xid(webview));
-            }
             match (gtk::gdk::error_trap_pop(), built) {
                 (0, built) => built.map_err(build_failed),
                 (code, Ok(webview)) => {
@@ -295,17 +292,6 @@ pub(crate) fn build_webview(
             }
         }
     }
-}
-
-/// The X window wry made to hold an embedded WebView (0 if it has none).
-fn container_xid(webview: &wry::WebView) -> u64 {
-    use wry::WebViewExtUnix;
-    webview
-        .webview()
-        .toplevel()
-        .and_then(|toplevel| toplevel.window())
-        .and_then(|window| window.downcast::<gdkx11::X11Window>().ok())
-        .map_or(0, |window| window.xid())
 }
 
 /// True if `xid` names an existing X window on the default display.

@@ -107,6 +107,7 @@ class RuntimeStats(TypedDict):
     socket_posts: int
     #: Scripts (batches of page operations) sent to pages by that socket.
     socket_scripts: int
+    direct_answers: int
 
 
 class WebViewSink(Protocol):

@@ -85,8 +85,57 @@ def test_calls_events_and_evaluations_travel_over_the_socket(wv_host):
     posts = after["page_posts"] - before["page_posts"]
     assert posts >= 51  # 50 calls one at a time, and the evaluation's result
     assert after["socket_posts"] - before["socket_posts"] == posts
-    # The answers went back by it too (once a fence had passed: at most the first few not).
-    assert after["socket_scripts"] - before["socket_scripts"] >= 45
+    # The answers went back by it too (once a fence had passed: at most the first few not),
+    # written by the thread that settled each call: nothing else for the page was queued.
+    scripts = after["socket_scripts"] - before["socket_scripts"]
+    direct = after["direct_answers"] - before["direct_answers"]
+    assert scripts + direct >= 45
+    assert direct >= 40
+
+
+def test_a_direct_answer_never_overtakes_what_was_sent_before_it(wv_host):
+    """A call's answer skips the UI thread only when nothing for the page is ahead of it:
+    events the handler emitted, and one emitted by a thread it waited for, reach the page
+    before the answer, every time. Plain calls on the same page do go direct (so the order
+    check runs where the direct way is tried)."""
+    import threading
+
+    webview = wv_host.open(html=PAGE)
+    webview.on("echo")(lambda x: x)
+
+    @webview.on("busy")
+    def busy(n):
+        for i in range(n):
+            webview.emit("tick", i)
+        helper = threading.Thread(target=lambda: webview.emit("tick", "thread"))
+        helper.start()
+        helper.join()
+        return n
+
+    wv_host.wait_ready(webview)
+    before = stats()
+    bad = wv_host.run_js(
+        webview,
+        """(async () => {
+            const seen = [];
+            auroraview.on('tick', (d) => seen.push(d));
+            const bad = [];
+            for (let k = 0; k < 300; k++) {
+                seen.length = 0;
+                const n = k % 4;
+                const r = await auroraview.call('busy', n);
+                const want = [...Array(n).keys(), 'thread'];
+                if (r !== n || JSON.stringify(seen) !== JSON.stringify(want)) {
+                    bad.push([k, r, seen.slice()]);
+                }
+            }
+            for (let i = 0; i < 50; i++) await auroraview.call('echo', i);
+            return bad;
+        })()""",
+        timeout=30,
+    )
+    assert bad == []
+    assert stats()["direct_answers"] - before["direct_answers"] >= 40
 
 
 def test_the_page_never_sees_the_socket_function(wv_host):

@@ -47,7 +47,8 @@ pub(crate) fn run_ui_pass() -> bool {
 
 /// What the WebView runtime holds now: `{"open_views", "pending_evals",
 /// "queued_commands", "spares_ready", "spares_used", "page_posts", "page_messages",
-/// "page_posts_waited", "socket_posts", "socket_scripts"}`, all 0 when no runtime runs.
+/// "page_posts_waited", "socket_posts", "socket_scripts",
+/// "direct_answers"}`, all 0 when no runtime runs.
 #[pyfunction]
 pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let stats = Runtime::current().map(|rt| rt.stats());
@@ -65,6 +66,7 @@ pub(crate) fn runtime_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     )?;
     out.set_item("socket_posts", stats.map_or(0, |s| s.socket_posts))?;
     out.set_item("socket_scripts", stats.map_or(0, |s| s.socket_scripts))?;
+    out.set_item("direct_answers", stats.map_or(0, |s| s.direct_answers))?;
     Ok(out)
 }
 

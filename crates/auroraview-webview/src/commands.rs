@@ -80,6 +80,23 @@ pub(crate) enum UiCommand {
     },
 }
 
+impl UiCommand {
+    /// The view whose page this command is ordered with, for direct answers (`direct.rs`):
+    /// its page operations, call answers and navigations. Pushers count these per view, and
+    /// the UI thread counts them as it takes them; the two counts must use this one rule.
+    pub(crate) fn ordered_view(&self) -> Option<u64> {
+        match self {
+            UiCommand::Page { view, .. }
+            | UiCommand::Resolve { view, .. }
+            | UiCommand::LoadUrl { view, .. }
+            | UiCommand::LoadHtml { view, .. }
+            | UiCommand::Reload { view }
+            | UiCommand::RegisterScheme { view, .. } => Some(*view),
+            _ => None,
+        }
+    }
+}
+
 pub(crate) struct CreateRequest {
     pub(crate) spec: WebViewSpec,
     pub(crate) shared: Arc<ViewShared>,

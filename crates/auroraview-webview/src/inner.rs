@@ -33,8 +33,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) page_posts_waited: AtomicU64,
     /// Of the posts, those that came by the bridge's own socket (`platform/transport_linux.rs`).
     pub(crate) socket_posts: AtomicU64,
-    /// Scripts (batches of page operations) sent to pages by that socket.
+    /// Scripts (batches of page operations) sent to pages by that socket by the UI thread.
     pub(crate) socket_scripts: AtomicU64,
+    /// Call answers written to pages by the threads that settled them (`direct.rs`).
+    pub(crate) direct_answers: AtomicU64,
 }
 
 impl RuntimeInner {
@@ -54,6 +56,7 @@ impl RuntimeInner {
             page_posts_waited: AtomicU64::new(0),
             socket_posts: AtomicU64::new(0),
             socket_scripts: AtomicU64::new(0),
+            direct_answers: AtomicU64::new(0),
         }
     }
 

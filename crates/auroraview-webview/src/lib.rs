@@ -29,6 +29,7 @@ mod call;
 mod commands;
 mod desk_proxy;
 mod dialog;
+mod direct;
 mod error;
 mod evals;
 mod inner;

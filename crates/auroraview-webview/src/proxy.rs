@@ -13,6 +13,7 @@ use crate::view_state::ViewShared;
 
 use auroraview_core::ipc::{JsError, OpError, PageOp};
 use auroraview_core::ThreadKey;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -70,7 +71,15 @@ impl WebViewProxy {
         if self.is_closed() {
             return Err(SendError::Closed);
         }
-        self.rt.commands.push(cmd)
+        let ordered = cmd.ordered_view().is_some();
+        if ordered {
+            self.view.lane.count_push();
+        }
+        let pushed = self.rt.commands.push(cmd);
+        if ordered && pushed.is_err() {
+            self.view.lane.uncount_push();
+        }
+        pushed
     }
 
     fn page_op(&self, op: Result<PageOp, OpError>) -> Result<(), SendError> {
@@ -193,11 +202,17 @@ impl WebViewProxy {
         if self.is_closed() {
             return Err(SendError::Closed);
         }
+        // Straight to the page when nothing is ahead of it (`direct.rs`).
+        if self.view.lane.try_send(page, &op) {
+            self.rt.direct_answers.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         let cmd = UiCommand::Resolve {
             view: self.view.id,
             page,
             op,
         };
+        self.view.lane.count_push();
         self.rt.commands.force_push(cmd);
         Ok(())
     }

@@ -40,8 +40,11 @@ pub struct RuntimeStats {
     /// Of the posts, those that came by the bridge's own socket rather than the engine's
     /// message handler (Linux, with the web extension installed: `set_web_extension_dir`).
     pub socket_posts: u64,
-    /// Scripts (batches of page operations) sent to pages by that socket.
+    /// Scripts (batches of page operations) sent to pages by that socket by the UI thread.
     pub socket_scripts: u64,
+    /// Call answers written to the page's socket by the thread that settled the call,
+    /// without the UI thread (when nothing else for the page was in its way).
+    pub direct_answers: u64,
 }
 
 /// The WebView runtime of this process.
@@ -121,6 +124,7 @@ impl Runtime {
             page_posts_waited: self.inner.page_posts_waited.load(Ordering::Relaxed),
             socket_posts: self.inner.socket_posts.load(Ordering::Relaxed),
             socket_scripts: self.inner.socket_scripts.load(Ordering::Relaxed),
+            direct_answers: self.inner.direct_answers.load(Ordering::Relaxed),
         }
     }
 

@@ -1,6 +1,6 @@
 //! [`ViewShared`]: the state of one WebView that its proxies, the UI thread, its handler
-//! thread and the completion thread share: whether it has closed, and whether the threads
-//! that call into the application for it have finished with it.
+//! thread and the completion thread share: whether it has closed, whether the threads that
+//! call into the application for it have finished with it, and its lane for direct answers.
 //!
 //! Stages, each set once and in any order after `CLOSED`: `CLOSED` (the UI thread removed
 //! the WebView), `HANDLERS_DONE` (its handler thread delivered everything and returned from
@@ -20,6 +20,8 @@ const FINISHED: u8 = CLOSED | HANDLERS_DONE | COMPLETIONS_DONE;
 /// State of one WebView shared by its proxies and the runtime's threads.
 pub(crate) struct ViewShared {
     pub(crate) id: u64,
+    /// Whether a call's answer may be written to the page directly (`direct.rs`).
+    pub(crate) lane: crate::direct::Lane,
     closed: AtomicBool,
     stages: Mutex<u8>,
     changed: Condvar,
@@ -29,6 +31,7 @@ impl ViewShared {
     pub(crate) fn new(id: u64) -> Self {
         ViewShared {
             id,
+            lane: crate::direct::Lane::default(),
             closed: AtomicBool::new(false),
             stages: Mutex::new(0),
             changed: Condvar::new(),

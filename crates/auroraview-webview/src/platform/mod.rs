@@ -116,11 +116,31 @@ impl PostText {
 #[cfg(target_os = "linux")]
 mod transport_linux;
 #[cfg(target_os = "linux")]
-pub(crate) use transport_linux::{send as send_script, set_extension_dir};
+mod transport_writer_linux;
+#[cfg(target_os = "linux")]
+pub(crate) use transport_linux::{send as send_script, set_extension_dir, writer};
+#[cfg(target_os = "linux")]
+pub(crate) use transport_writer_linux::Writer;
 
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn send_script(_route: Route, _script: &str) -> Result<(), String> {
     Err("the bridge has no socket on this platform".into())
+}
+
+/// A connection's writing half; none exist where the bridge has no socket.
+#[cfg(not(target_os = "linux"))]
+pub(crate) enum Writer {}
+
+#[cfg(not(target_os = "linux"))]
+impl Writer {
+    pub(crate) fn send_from_any_thread(&self, _page: u64, _script: &str) -> bool {
+        match *self {}
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn writer(_conn: u64) -> Option<std::sync::Arc<Writer>> {
+    None
 }
 
 #[cfg(not(target_os = "linux"))]

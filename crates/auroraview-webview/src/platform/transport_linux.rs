@@ -7,7 +7,9 @@
 //! and handed to the UI thread's logic as `UiEvent::SocketPost`, which treats it exactly like
 //! a post through the engine (token, origin, budgets, order). Nothing here blocks: reads take
 //! at most [`READ_PER_TURN`] per turn of the loop, writes never wait (what the socket cannot
-//! take waits here, at most [`MAX_UNSENT_BYTES`], for a watch to say it can).
+//! take waits in the connection's [`Writer`] for a watch to say it can). The writer is the
+//! one part other threads touch (`transport_writer_linux.rs`): the thread that answers a page
+//! call may write the answer itself (`direct.rs` says when).
 //!
 //! A connection must say the runtime's secret first (handed to the extension in the web
 //! context's initialization data, never in the environment), or it is closed unread. The
@@ -24,24 +26,22 @@
 //! goes to a page and when (`ui/view.rs`).
 
 use super::hooks;
+use super::transport_writer_linux::{Pushed, Writer};
 use super::Route;
 use crate::ui::UiEvent;
-use auroraview_core::frames::{Decoder, Kind, Outbox, Written};
+use auroraview_core::frames::{Decoder, Kind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read as _;
 use std::os::fd::AsRawFd as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The extension's file name in its directory (WebKit loads every library there).
 pub const EXTENSION_FILE: &str = "libauroraview_webext.so";
 /// Most bytes read from one connection per turn of the UI thread's loop.
 const READ_PER_TURN: usize = 1 << 20;
-/// Most bytes of scripts waiting for one web process to read them; past that a script goes
-/// through the engine instead (`send` fails).
-const MAX_UNSENT_BYTES: usize = 256 << 20;
 
 static EXTENSION_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 
@@ -95,9 +95,18 @@ struct Conn {
     decoder: Decoder,
     /// It said the secret.
     trusted: bool,
-    /// Frames not yet written.
-    out: Outbox,
+    writer: Arc<Writer>,
+    /// The watch for the socket to take more (UI thread), while one is armed.
     out_watch: Option<glib::SourceId>,
+}
+
+/// The writer of connection `conn`, if it is open (UI thread).
+pub(crate) fn writer(conn: u64) -> Option<Arc<Writer>> {
+    TRANSPORT.with_borrow(|t| {
+        t.as_ref()
+            .and_then(|t| t.conns.get(&conn))
+            .map(|c| c.writer.clone())
+    })
 }
 
 thread_local! {
@@ -221,6 +230,9 @@ fn accept() -> glib::ControlFlow {
                     }
                     let id = t.next;
                     t.next += 1;
+                    let Ok(writer) = Writer::new(id, &stream) else {
+                        return Accepted::Again;
+                    };
                     let fd = stream.as_raw_fd();
                     t.conns.insert(
                         id,
@@ -228,7 +240,7 @@ fn accept() -> glib::ControlFlow {
                             stream,
                             decoder: Decoder::new(),
                             trusted: false,
-                            out: Outbox::default(),
+                            writer,
                             out_watch: None,
                         },
                     );
@@ -295,6 +307,7 @@ fn readable(id: u64) -> glib::ControlFlow {
         let open = read_posts(c, secret, id, &mut posts);
         if !open {
             if let Some(c) = t.conns.remove(&id) {
+                c.writer.end();
                 if let Some(watch) = c.out_watch {
                     watch.remove();
                 }
@@ -379,50 +392,47 @@ fn read_posts(c: &mut Conn, secret: &[u8], id: u64, posts: &mut Vec<(Route, Stri
 /// Sends `script` to the page of `route`. `Err` when its connection is gone or too far
 /// behind: the caller sends the script through the engine instead. UI thread; never blocks.
 pub(crate) fn send(route: Route, script: &str) -> Result<(), String> {
-    TRANSPORT.with_borrow_mut(|t| {
-        let t = t.as_mut().ok_or("the bridge's socket is not open")?;
-        let c = t
-            .conns
-            .get_mut(&route.conn)
-            .ok_or("the page's web process is no longer connected")?;
-        if c.out.pending() + script.len() > MAX_UNSENT_BYTES {
-            return Err(format!(
-                "more than {MAX_UNSENT_BYTES} bytes already wait for the page's web process"
-            ));
-        }
-        c.out
-            .push(Kind::Script, route.page, script.as_bytes())
-            .map_err(|err| err.to_string())?;
-        if c.out_watch.is_none() {
-            flush(c, route.conn);
-        }
-        Ok(())
-    })
+    let writer = writer(route.conn).ok_or("the page's web process is no longer connected")?;
+    if let Pushed::Watch = writer.push(route.page, script)? {
+        watch_writable(route.conn);
+    }
+    Ok(())
 }
 
-/// Writes what the socket takes now; watches for it to take the rest. (A web process that
-/// ended is seen by the reading side, which drops the connection.)
-fn flush(c: &mut Conn, id: u64) {
-    if let Ok(Written::Partly) = c.out.write_to(c.stream.as_raw_fd()) {
+/// Arms the watch that writes connection `conn`'s waiting bytes when its socket can take
+/// them, unless one is armed (UI thread).
+pub(super) fn watch_writable(conn: u64) {
+    TRANSPORT.with_borrow_mut(|t| {
+        let Some(c) = t.as_mut().and_then(|t| t.conns.get_mut(&conn)) else {
+            return;
+        };
         if c.out_watch.is_none() {
             let fd = c.stream.as_raw_fd();
             let condition = glib::IOCondition::OUT | glib::IOCondition::HUP;
             c.out_watch = Some(glib::source::unix_fd_add_local(
                 fd,
                 condition,
-                move |_, _| writable(id),
+                move |_, _| writable(conn),
             ));
         }
-    }
+    });
 }
 
-fn writable(id: u64) -> glib::ControlFlow {
+fn writable(conn: u64) -> glib::ControlFlow {
+    let Some(writer) = writer(conn) else {
+        return glib::ControlFlow::Break;
+    };
+    let behind = writer.write_more();
     TRANSPORT.with_borrow_mut(|t| {
-        if let Some(c) = t.as_mut().and_then(|t| t.conns.get_mut(&id)) {
-            c.out_watch = None;
-            flush(c, id);
+        if let Some(c) = t.as_mut().and_then(|t| t.conns.get_mut(&conn)) {
+            if !behind {
+                c.out_watch = None;
+            }
         }
     });
-    // `flush` armed a new watch if the socket still cannot take everything.
-    glib::ControlFlow::Break
+    if behind {
+        glib::ControlFlow::Continue
+    } else {
+        glib::ControlFlow::Break
+    }
 }

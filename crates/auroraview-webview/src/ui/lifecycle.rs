@@ -141,6 +141,7 @@ impl UiState {
         let Some(mut v) = self.views.remove(&view) else {
             return;
         };
+        v.shared.lane.publish(None, v.page, v.taken);
         self.rt.open_views.fetch_sub(1, Ordering::AcqRel);
         v.shared.mark_closed();
         v.desk.end();
@@ -407,6 +408,7 @@ fn new_view(
         held_bytes: 0,
         batch: Vec::new(),
         in_flight: HashSet::new(),
+        taken: 0,
         posts: Default::default(),
         inbound,
         warned_origin: false,

@@ -266,6 +266,9 @@ impl UiState {
     }
 
     fn apply(&mut self, cmd: UiCommand) {
+        if let Some(v) = cmd.ordered_view().and_then(|id| self.views.get_mut(&id)) {
+            v.taken += 1;
+        }
         match cmd {
             UiCommand::Create(req) => self.create(*req),
             UiCommand::Page { view, op } => match self.views.get_mut(&view) {
@@ -365,6 +368,7 @@ impl UiState {
         let rt = self.rt.clone();
         for v in self.views.values_mut() {
             view::flush_view(&rt, v, &mut self.script);
+            view::publish_lane(v);
         }
     }
 }

@@ -62,6 +62,9 @@ pub(super) struct View {
     >,
     /// Evaluations sent to the current page and not answered yet.
     pub(super) in_flight: HashSet<u64>,
+    /// Commands ordered with the page (`UiCommand::ordered_view`) taken from the queue so
+    /// far: published with the lane for direct answers (`direct.rs`).
+    pub(super) taken: u64,
     pub(super) inbound: Inbox,
     pub(super) warned_origin: bool,
     /// Start-up timing until the first page is ready (`startup.rs`).
@@ -168,6 +171,17 @@ pub(super) fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
     if script.capacity() > 1 << 22 {
         *script = String::new();
     }
+}
+
+/// Tells the threads that answer the page's calls whether they may write an answer to it
+/// directly (`direct.rs`): after [`flush_view`], when the view's batch is written.
+pub(super) fn publish_lane(v: &View) {
+    let open = v.ready && v.gone.is_none() && v.held.is_empty() && v.batch.is_empty();
+    let writer = v
+        .route
+        .filter(|_| open)
+        .and_then(|route| Some((crate::platform::writer(route.conn)?, route.page)));
+    v.shared.lane.publish(writer, v.page, v.taken);
 }
 
 /// Fence evaluations' ids have this bit (a safe JavaScript integer; evaluation ids never

@@ -85,6 +85,7 @@ fn without_the_webview2_runtime_creation_fails_clearly_and_the_ui_thread_goes_on
             page_posts_waited: 0,
             socket_posts: 0,
             socket_scripts: 0,
+            direct_answers: 0,
         }
     );
 }

@@ -1,13 +1,14 @@
 //! Fuzzes the outbound renderer with any names, payloads and scripts. Invariants: the
 //! checked constructors refuse what they must (invalid JSON, over the limit); a rendered
-//! batch is exactly `window.__auroraview_deliver&&window.__auroraview_deliver(ARRAY);` where
+//! batch is exactly `window.__auroraview_deliver(ARRAY);` (or, past `JSONP_MAX_BYTES`, the
+//! same call behind a `window.__auroraview_deliver&&` guard) where
 //! ARRAY is JSON whose elements are the ops in order, each string equal to what was given:
 //! no name, message or script can break out of its literal into code. (Payload JSON is
 //! inserted as given, already checked to be JSON.)
 #![no_main]
 
 use arbitrary::Arbitrary;
-use auroraview_core::ipc::{render_batch, JsError, PageOp, MAX_MESSAGE_BYTES};
+use auroraview_core::ipc::{render_batch, JsError, PageOp, JSONP_MAX_BYTES, MAX_MESSAGE_BYTES};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -36,7 +37,9 @@ enum Op {
     Ack,
 }
 
-const PREFIX: &str = "window.__auroraview_deliver&&window.__auroraview_deliver(";
+/// A small batch's shape (JavaScriptCore reads its argument as JSON), and a large one's.
+const PREFIX: &str = "window.__auroraview_deliver(";
+const GUARDED_PREFIX: &str = "window.__auroraview_deliver&&window.__auroraview_deliver(";
 
 fuzz_target!(|ops: Vec<Op>| {
     let mut built = Vec::new();
@@ -93,8 +96,14 @@ fuzz_target!(|ops: Vec<Op>| {
         assert!(out.is_empty());
         return;
     }
+    let weight: usize = built.iter().map(PageOp::weight).sum();
+    let prefix = if weight > JSONP_MAX_BYTES {
+        GUARDED_PREFIX
+    } else {
+        PREFIX
+    };
     let inner = out
-        .strip_prefix(PREFIX)
+        .strip_prefix(prefix)
         .and_then(|rest| rest.strip_suffix(");"))
         .expect("the batch is one deliver call");
     // U+2028/2029 are escaped for old engines; JSON reads the escapes back.

@@ -169,12 +169,26 @@ impl PageOp {
     }
 }
 
+/// Batches up to this weight ([`PageOp::weight`]) are rendered in the shape JavaScriptCore
+/// reads as JSON (JSONP); larger ones with a guard in front, which it compiles. Floods are
+/// why: with every batch read as JSON, a page flooded by 4 threads' emits (hosted, the
+/// engine's way) took them about 40% faster, and its own timers starved: its calls fell from
+/// ~130 to ~9 per second (`test_close_in_the_middle_of_a_flood[maya]`). The page gives the
+/// runtime's deliveries precedence over its timers, and only a delivery's cost leaves room
+/// between them. A real fix is flow control (a page's deliveries in flight, bounded).
+pub const JSONP_MAX_BYTES: usize = 16 * 1024;
+
 /// Renders a batch of ops as one script. Empty batches render nothing.
 pub fn render_batch(ops: &[PageOp], out: &mut String) {
     if ops.is_empty() {
         return;
     }
-    out.push_str("window.__auroraview_deliver&&window.__auroraview_deliver([");
+    let big = ops.iter().map(PageOp::weight).sum::<usize>() > JSONP_MAX_BYTES;
+    out.push_str(if big {
+        "window.__auroraview_deliver&&window.__auroraview_deliver(["
+    } else {
+        "window.__auroraview_deliver(["
+    });
     for (i, op) in ops.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -27,13 +27,13 @@
 //! Rust -> page (`ipc/outbound.rs`): a batch of [`PageOp`]s rendered as ONE call
 //! `window.__auroraview_deliver([op, op, ...])`, in order. Every op is data (scripts travel
 //! as JSON strings and are run by the bridge with `eval` inside try/catch), so one bad
-//! script cannot break the rest of its batch. The array is JSON. A batch of up to
-//! [`JSONP_MAX_BYTES`] is nothing but one call of a global's method with it: JavaScriptCore
-//! recognises that shape (JSONP) and reads the array with its JSON parser instead of
-//! compiling a script, which cuts a call's round trip by about a fifth (no `&&` guard is
-//! needed: the bridge defines the function, unwritable, before any page script runs). A
-//! larger batch keeps the guard, which makes JavaScriptCore compile it (see the constant for
-//! why). The ops, as the bridge reads them:
+//! script cannot break the rest of its batch. The array is JSON. A small batch that someone
+//! waits on (an answer, an evaluation) is nothing but one call of a global's method with it:
+//! JavaScriptCore recognises that shape (JSONP) and reads the array with its JSON parser
+//! instead of compiling a script, which cuts a call's round trip by about a fifth (no `&&`
+//! guard is needed: the bridge defines the function, unwritable, before any page script
+//! runs). Other batches keep the guard, which makes JavaScriptCore compile them ([`jsonp`]
+//! says which, and why). The ops, as the bridge reads them:
 //!
 //! ```text
 //! ["e", name, data]              deliver event `name` to auroraview.on listeners
@@ -323,7 +323,7 @@ fn inbound(msg: Message<'_>) -> Result<Inbound, ParseError> {
 mod outbound;
 #[cfg(test)]
 use outbound::push_js_string;
-pub use outbound::{render_batch, OpError, PageOp, JSONP_MAX_BYTES};
+pub use outbound::{jsonp, render_batch, OpError, PageOp, JSONP_MAX_BYTES};
 
 #[cfg(test)]
 mod tests {
@@ -501,14 +501,27 @@ mod tests {
     }
 
     #[test]
-    fn a_large_batch_keeps_the_guard_a_small_one_is_jsonp() {
-        let data = format!("\"{}\"", "x".repeat(JSONP_MAX_BYTES));
+    fn small_awaited_batches_are_jsonp_the_rest_keep_the_guard() {
+        const GUARDED: &str = "window.__auroraview_deliver&&window.__auroraview_deliver([[";
+        let answer = PageOp::resolve(1, Ok("2".into())).unwrap();
+        let event = PageOp::emit("e", "1").unwrap();
+        let big = PageOp::emit("big", format!("\"{}\"", "x".repeat(JSONP_MAX_BYTES))).unwrap();
         let mut out = String::new();
-        render_batch(&[PageOp::emit("big", data).unwrap()], &mut out);
-        assert!(out.starts_with("window.__auroraview_deliver&&window.__auroraview_deliver([["));
-        out.clear();
         render_batch(&[PageOp::Ack], &mut out);
         assert_eq!(out, r#"window.__auroraview_deliver([["a"]]);"#);
+        for (ops, jsonp) in [
+            (vec![answer.clone()], true),
+            (vec![event.clone(), answer.clone()], true),
+            (vec![PageOp::eval_with_result(3, "1").unwrap()], true),
+            (vec![event.clone()], false),
+            (vec![PageOp::message(1, "1").unwrap()], false),
+            (vec![big, answer], false),
+        ] {
+            out.clear();
+            render_batch(&ops, &mut out);
+            assert_eq!(!out.starts_with(GUARDED), jsonp, "{out:.80}");
+            assert_eq!(super::jsonp(&ops), jsonp);
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Fuzzes the outbound renderer with any names, payloads and scripts. Invariants: the
 //! checked constructors refuse what they must (invalid JSON, over the limit); a rendered
-//! batch is exactly `window.__auroraview_deliver(ARRAY);` (or, past `JSONP_MAX_BYTES`, the
+//! batch is exactly `window.__auroraview_deliver(ARRAY);` (or, when `ipc::jsonp` says no, the
 //! same call behind a `window.__auroraview_deliver&&` guard) where
 //! ARRAY is JSON whose elements are the ops in order, each string equal to what was given:
 //! no name, message or script can break out of its literal into code. (Payload JSON is
@@ -8,7 +8,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use auroraview_core::ipc::{render_batch, JsError, PageOp, JSONP_MAX_BYTES, MAX_MESSAGE_BYTES};
+use auroraview_core::ipc::{jsonp, render_batch, JsError, PageOp, MAX_MESSAGE_BYTES};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -96,12 +96,7 @@ fuzz_target!(|ops: Vec<Op>| {
         assert!(out.is_empty());
         return;
     }
-    let weight: usize = built.iter().map(PageOp::weight).sum();
-    let prefix = if weight > JSONP_MAX_BYTES {
-        GUARDED_PREFIX
-    } else {
-        PREFIX
-    };
+    let prefix = if jsonp(&built) { PREFIX } else { GUARDED_PREFIX };
     let inner = out
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_suffix(");"))

@@ -169,25 +169,43 @@ impl PageOp {
     }
 }
 
-/// Batches up to this weight ([`PageOp::weight`]) are rendered in the shape JavaScriptCore
-/// reads as JSON (JSONP); larger ones with a guard in front, which it compiles. Floods are
-/// why: with every batch read as JSON, a page flooded by 4 threads' emits (hosted, the
-/// engine's way) took them about 40% faster, and its own timers starved: its calls fell from
-/// ~130 to ~9 per second (`test_close_in_the_middle_of_a_flood[maya]`). The page gives the
-/// runtime's deliveries precedence over its timers, and only a delivery's cost leaves room
-/// between them. A real fix is flow control (a page's deliveries in flight, bounded).
+/// Most weight ([`PageOp::weight`]) of a batch rendered in the shape JavaScriptCore reads as
+/// JSON (JSONP; see [`jsonp`]).
 pub const JSONP_MAX_BYTES: usize = 16 * 1024;
+
+/// True if `ops` go in the shape JavaScriptCore reads as JSON (a bare call, no guard), which
+/// is several times cheaper for the page than the guarded script it compiles: a batch that
+/// someone waits on (a call's answer, an evaluation, the ready signal), up to
+/// [`JSONP_MAX_BYTES`]. The rest (events, channel messages, fire-and-forget scripts, and any
+/// large batch) keeps the guard. Measured, with every batch read as JSON:
+/// - a page flooded by 4 threads' emits (hosted, the engine's way) took them about 40%
+///   faster, and its own timers starved: its calls fell from ~130 to ~9 per second
+///   (`test_close_in_the_middle_of_a_flood[maya]`);
+/// - own mode, 8 threads' emits: the page took each delivery sooner, so the UI thread sent
+///   more, smaller batches, and throughput fell by a fifth (229k against 280k events/s).
+///
+/// The page runs the runtime's deliveries ahead of its own tasks, and nothing but a
+/// delivery's cost paces them; bounding a page's deliveries in flight (flow control) would
+/// let every batch take the cheap shape.
+pub fn jsonp(ops: &[PageOp]) -> bool {
+    let awaited = |op: &PageOp| {
+        matches!(
+            op,
+            PageOp::Resolve { .. } | PageOp::EvalWithResult { .. } | PageOp::Ack
+        )
+    };
+    ops.iter().any(awaited) && ops.iter().map(PageOp::weight).sum::<usize>() <= JSONP_MAX_BYTES
+}
 
 /// Renders a batch of ops as one script. Empty batches render nothing.
 pub fn render_batch(ops: &[PageOp], out: &mut String) {
     if ops.is_empty() {
         return;
     }
-    let big = ops.iter().map(PageOp::weight).sum::<usize>() > JSONP_MAX_BYTES;
-    out.push_str(if big {
-        "window.__auroraview_deliver&&window.__auroraview_deliver(["
-    } else {
+    out.push_str(if jsonp(ops) {
         "window.__auroraview_deliver(["
+    } else {
+        "window.__auroraview_deliver&&window.__auroraview_deliver(["
     });
     for (i, op) in ops.iter().enumerate() {
         if i > 0 {

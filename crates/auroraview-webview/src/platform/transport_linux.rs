@@ -57,8 +57,9 @@ fn extension_dir(hosted: bool) -> Option<PathBuf> {
         Ok("engine") => return None,
         Ok("socket") => {}
         // Hosted, a flood of page calls and emits from 4 threads ran 2-4x slower with the
-        // socket (2-5 s took 7-21 s, once more than 10); why is not established (docs/
-        // architecture.md). Off there until it is; AURORAVIEW_TRANSPORT=socket turns it on.
+        // socket (2-5 s took 7-21 s, once more than 10): its cheaper deliveries crowd out the
+        // page's own tasks (docs/architecture.md). Off there until a page's deliveries in
+        // flight are bounded; AURORAVIEW_TRANSPORT=socket turns it on.
         _ if hosted => return None,
         _ => {}
     }

@@ -96,7 +96,11 @@ fuzz_target!(|ops: Vec<Op>| {
         assert!(out.is_empty());
         return;
     }
-    let prefix = if jsonp(&built) { PREFIX } else { GUARDED_PREFIX };
+    let prefix = if jsonp(&built) {
+        PREFIX
+    } else {
+        GUARDED_PREFIX
+    };
     let inner = out
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_suffix(");"))

@@ -138,6 +138,31 @@ def test_a_direct_answer_never_overtakes_what_was_sent_before_it(wv_host):
     assert stats()["direct_answers"] - before["direct_answers"] >= 40
 
 
+def test_answers_the_socket_cannot_take_at_once_wait_and_all_arrive(wv_host):
+    """Answers written directly while the page is too busy to read its socket: its buffer
+    fills, the rest waits in the connection's queue for the UI thread's watch, and every
+    answer arrives, whole, once the page reads again."""
+    webview = wv_host.open(html=PAGE)
+    webview.on("big")(lambda i: {"i": i, "pad": "x" * 60_000})
+    wv_host.wait_ready(webview)
+    before = stats()
+    got = wv_host.run_js(
+        webview,
+        """(async () => {
+            const calls = [];
+            for (let i = 0; i < 40; i++) calls.push(auroraview.call('big', i));
+            await new Promise((r) => setTimeout(r, 0));  // the calls are posted
+            const until = Date.now() + 400;
+            while (Date.now() < until) {}  // and the page reads nothing meanwhile
+            const out = await Promise.all(calls);
+            return out.map((r) => [r.i, r.pad.length]);
+        })()""",
+        timeout=30,
+    )
+    assert got == [[i, 60_000] for i in range(40)]
+    assert stats()["direct_answers"] - before["direct_answers"] > 0
+
+
 def test_the_page_never_sees_the_socket_function(wv_host):
     webview = echo_page(wv_host)
     probe = (

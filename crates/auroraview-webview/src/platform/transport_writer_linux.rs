@@ -117,11 +117,15 @@ impl Writer {
         match self.push(page, script) {
             Ok(Pushed::Done) => true,
             Ok(Pushed::Watch) => {
-                // The rest waits for a watch, which only the UI thread can arm. (On the UI
-                // thread itself, `invoke` runs it at once, outside any borrow of ours.)
+                // The rest waits for a watch, which only the UI thread can arm: an idle
+                // source on its context runs there, whichever thread adds it. (Not
+                // `MainContext::invoke`: in hosted mode the context is free between the
+                // host's iterations, and `invoke` would then run the closure right here.)
                 let conn = self.conn;
-                glib::MainContext::default()
-                    .invoke(move || super::transport_linux::watch_writable(conn));
+                glib::idle_add_full(glib::Priority::DEFAULT, move || {
+                    super::transport_linux::watch_writable(conn);
+                    glib::ControlFlow::Break
+                });
                 true
             }
             Err(_) => false,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from auroraview import _qt_binding
@@ -144,3 +146,37 @@ def test_a_binding_that_is_being_imported_is_passed_over(qapp):
         sys.meta_path.remove(finder)
         sys.modules.pop(probe, None)
     assert running_qt_core() is core
+
+
+def test_a_worker_never_makes_the_bindings_application_type(tmp_path):
+    """In a fresh process, a worker asking for the running Qt application does not make
+    PySide6's lazily created ``QCoreApplication`` type (making types on two threads at once
+    deadlocked PySide6 about once in 35 runs under load); once the main thread made an
+    application, the worker finds it."""
+    import subprocess
+
+    script = tmp_path / "worker_detection.py"
+    script.write_text(
+        "import threading\n"
+        "from auroraview._qt_binding import running_qt_core\n"
+        "from qtbinding import QtCore, QtWidgets\n"
+        "lazy = 'QCoreApplication' not in vars(QtCore)\n"
+        "seen = []\n"
+        "def ask():\n"
+        "    seen.append(running_qt_core())\n"
+        "t = threading.Thread(target=ask); t.start(); t.join()\n"
+        "assert seen == [None], seen\n"
+        "assert not lazy or 'QCoreApplication' not in vars(QtCore)\n"
+        "app = QtWidgets.QApplication([])\n"
+        "t = threading.Thread(target=ask); t.start(); t.join()\n"
+        "assert seen[1] is QtCore, seen\n"
+        "print('RESULT', lazy)\n"
+    )
+    path = [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, path)))
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().startswith("RESULT")

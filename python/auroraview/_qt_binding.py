@@ -17,6 +17,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 from types import ModuleType
 from typing import Any, NamedTuple, Optional
 
@@ -80,12 +81,26 @@ def running_qt_core() -> Optional[ModuleType]:
     A binding that some thread is still importing is passed over: calling into it then can
     crash the process (PyQt5: ``QCoreApplication.instance()`` on a worker while the main
     thread initialises ``QtGui`` segfaults). Detection runs again soon after.
+
+    On a thread other than the main one, a binding whose ``QCoreApplication`` type does not
+    exist yet is passed over too. PySide6 creates its types on first use, and a worker that
+    makes one while the main thread makes another can deadlock the process: seen here,
+    a worker's ``QtCore.QCoreApplication`` against the main thread's ``QtCore.QTimer``, with
+    each thread waiting for what the other holds. Any Qt application made from Python creates
+    that type, so nothing is missed there. An application made in C++, whose Python never
+    touched ``QCoreApplication``, is found once the main thread asks.
     """
+    on_main = threading.current_thread() is threading.main_thread()
     for name in binding_order():
         core = sys.modules.get(f"{name}.QtCore")
         if core is None or _being_imported(name):
             continue
-        if core.QCoreApplication.instance() is not None:
+        app_type = vars(core).get("QCoreApplication")
+        if app_type is None:
+            if not on_main:
+                continue
+            app_type = core.QCoreApplication
+        if app_type.instance() is not None:
             return core
     return None
 

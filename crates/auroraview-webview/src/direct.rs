@@ -17,8 +17,10 @@
 //!
 //! The check and the write happen under the lane's lock, which the UI thread takes to
 //! publish: the state cannot change between them. Lock order: lane, then the connection's
-//! writer; the UI thread never holds both. Large answers ([`MAX_DIRECT_BYTES`]) take the
-//! queue, so that nobody holds the writer's lock for a long copy.
+//! writer; the UI thread never holds both. The answering thread never waits for either (it
+//! may hold Python's GIL): if one is busy, the answer takes the queue, which is always
+//! correct. Large answers ([`MAX_DIRECT_BYTES`]) take the queue, so that nobody holds the
+//! writer's lock for a long copy.
 //!
 //! What must not live here: deciding what a page is sent (`ui/`), the socket (`platform`).
 //!
@@ -74,7 +76,13 @@ impl Lane {
     /// Writes `op` (a call's answer for page load `page`) to the page now if the UI thread
     /// would send it next, and the same way; false if it must take the queue.
     pub(crate) fn try_send(&self, page: u64, op: &PageOp) -> bool {
-        let p = self.published.lock().unwrap_or_else(|e| e.into_inner());
+        // Never wait: the caller may hold Python's GIL. A busy lane (the UI thread
+        // publishing, another thread answering) sends the answer the queue's way.
+        let p = match self.published.try_lock() {
+            Ok(p) => p,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        };
         let Some((writer, engine_page)) = &p.writer else {
             return false;
         };

@@ -60,8 +60,10 @@ impl Writer {
     /// Queues `script` for page `page` and writes what the socket takes now, unless a watch
     /// is already waiting to (then the frame waits behind the bytes before it).
     pub(super) fn push(&self, page: u64, script: &str) -> Result<Pushed, String> {
-        let mut st = self.lock();
-        let st = &mut *st;
+        Self::push_locked(&mut self.lock(), page, script)
+    }
+
+    fn push_locked(st: &mut WriterState, page: u64, script: &str) -> Result<Pushed, String> {
         let fd = st
             .stream
             .as_ref()
@@ -111,10 +113,19 @@ impl Writer {
         st.watched = false;
     }
 
-    /// Writes `script` for page `page` from any thread. False if the connection is over or
-    /// too far behind: the caller takes the UI thread's way instead.
+    /// Writes `script` for page `page` from any thread, without waiting: false if the
+    /// writer is busy (the UI thread writing a batch), the connection is over or too far
+    /// behind; the caller takes the UI thread's way instead. (The caller may hold Python's
+    /// GIL, which must never wait on a lock.)
     pub(crate) fn send_from_any_thread(&self, page: u64, script: &str) -> bool {
-        match self.push(page, script) {
+        let mut st = match self.state.try_lock() {
+            Ok(st) => st,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        };
+        let pushed = Self::push_locked(&mut st, page, script);
+        drop(st);
+        match pushed {
             Ok(Pushed::Done) => true,
             Ok(Pushed::Watch) => {
                 // The rest waits for a watch, which only the UI thread can arm: an idle

@@ -76,6 +76,9 @@ impl Lane {
     /// Writes `op` (a call's answer for page load `page`) to the page now if the UI thread
     /// would send it next, and the same way; false if it must take the queue.
     pub(crate) fn try_send(&self, page: u64, op: &PageOp) -> bool {
+        if op.weight() > MAX_DIRECT_BYTES {
+            return false;
+        }
         // Never wait: the caller may hold Python's GIL. A busy lane (the UI thread
         // publishing, another thread answering) sends the answer the queue's way.
         let p = match self.published.try_lock() {
@@ -87,9 +90,6 @@ impl Lane {
             return false;
         };
         if p.page != page || self.pushed.load(Ordering::SeqCst) != p.drained {
-            return false;
-        }
-        if op.weight() > MAX_DIRECT_BYTES {
             return false;
         }
         let mut script = String::new();

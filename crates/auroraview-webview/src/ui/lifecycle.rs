@@ -409,6 +409,7 @@ fn new_view(
         batch: Vec::new(),
         in_flight: HashSet::new(),
         taken: 0,
+        lane_published: None,
         posts: Default::default(),
         inbound,
         warned_origin: false,

@@ -65,6 +65,9 @@ pub(super) struct View {
     /// Commands ordered with the page (`UiCommand::ordered_view`) taken from the queue so
     /// far: published with the lane for direct answers (`direct.rs`).
     pub(super) taken: u64,
+    /// What [`publish_lane`] last published (the open route, the page, `taken`), so that a
+    /// pass that changed none of it publishes nothing.
+    pub(super) lane_published: Option<(Option<crate::platform::Route>, u64, u64)>,
     pub(super) inbound: Inbox,
     pub(super) warned_origin: bool,
     /// Start-up timing until the first page is ready (`startup.rs`).
@@ -175,12 +178,15 @@ pub(super) fn flush_view(rt: &RuntimeInner, v: &mut View, script: &mut String) {
 
 /// Tells the threads that answer the page's calls whether they may write an answer to it
 /// directly (`direct.rs`): after [`flush_view`], when the view's batch is written.
-pub(super) fn publish_lane(v: &View) {
+pub(super) fn publish_lane(v: &mut View) {
     let open = v.ready && v.gone.is_none() && v.held.is_empty() && v.batch.is_empty();
-    let writer = v
-        .route
-        .filter(|_| open)
-        .and_then(|route| Some((crate::platform::writer(route.conn)?, route.page)));
+    let route = v.route.filter(|_| open);
+    let key = (route, v.page, v.taken);
+    if v.lane_published == Some(key) {
+        return;
+    }
+    v.lane_published = Some(key);
+    let writer = route.and_then(|route| Some((crate::platform::writer(route.conn)?, route.page)));
     v.shared.lane.publish(writer, v.page, v.taken);
 }
 

@@ -107,6 +107,7 @@ class RuntimeStats(TypedDict):
     socket_posts: int
     #: Scripts (batches of page operations) sent to pages by that socket.
     socket_scripts: int
+    #: Call answers written to the page's socket by the thread that settled the call.
     direct_answers: int
 
 

@@ -186,18 +186,6 @@ pub(crate) fn turn_budget(
     }
 }
 
-/// Whether this turn of the host's loop has used our passes' budget (hosted mode, Linux;
-/// never elsewhere).
-pub(crate) fn turn_spent(now: std::time::Instant) -> bool {
-    #[cfg(target_os = "linux")]
-    return turn_linux::spent(now);
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = now;
-        false
-    }
-}
-
 // A spare WebView with its web process running, handed to the next WebView (`ui/spare.rs`).
 #[cfg(target_os = "linux")]
 pub(crate) mod spare_linux;

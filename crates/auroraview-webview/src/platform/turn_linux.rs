@@ -1,11 +1,15 @@
 //! Hosted mode on Linux: one time budget for all of our work in one turn of the host's loop.
 //!
 //! In a Qt application on GLib, our passes are GLib sources on the host's main thread: the
-//! UI pass (commands, then the page's waiting posts), the page's posts arriving, and the
-//! main-thread dispatcher's pump (the `dcc_mode` handlers). Each had a budget of its own
-//! (1-2 ms), but GLib dispatches every ready source of one priority in the same turn
-//! (iteration) before it looks at the clock again, so in a flood, when all of them were
-//! ready at once, the host's timers waited for their sum (4-6 ms measured).
+//! UI pass (commands, then the page's waiting posts) and the main-thread dispatcher's pump
+//! (the `dcc_mode` handlers). Each had a budget of its own (1-2 ms), but GLib dispatches
+//! every ready source of one priority in the same turn (iteration) before the host's next
+//! timer, so in a flood, when both were ready at once, they ran back to back.
+//!
+//! Posts arriving from the page keep their own burst budget (`ui/page_posts.rs`): a post
+//! turned away by this one would wait unparsed, holding its text, and a flood of large
+//! posts then held far more memory (measured: 250-270 MiB instead of 170-210 in the
+//! adversarial suite's 400 MiB flood).
 //!
 //! Here a source of ours with the highest priority, never ready, has its `check` called by
 //! GLib after every poll (on whichever thread iterates the context, so nested loops count
@@ -60,12 +64,6 @@ fn budget_in_turn(start: u64, now: u64, own: Duration) -> Duration {
     TURN_BUDGET
         .saturating_sub(spent)
         .clamp(MIN_SLICE, own.max(MIN_SLICE))
-}
-
-/// Whether the current turn has used [`TURN_BUDGET`] by `now` (false when no turn is known).
-pub(crate) fn spent(now: Instant) -> bool {
-    let start = TURN_START_NS.load(Ordering::Relaxed);
-    start != 0 && nanos_since_base(now).saturating_sub(start) >= TURN_BUDGET.as_nanos() as u64
 }
 
 unsafe extern "C" fn prepare(_: *mut glib::ffi::GSource, timeout: *mut i32) -> glib::ffi::gboolean {

@@ -33,7 +33,7 @@ impl UiState {
     /// thread for up to 5 ms between two of its timers.)
     pub(super) fn ipc(&mut self, view: u64, body: PostText) {
         let start = Instant::now();
-        let busy = self.arrivals.busy(start) || platform::turn_spent(start);
+        let busy = self.arrivals.busy(start);
         let Some(v) = self.views.get_mut(&view) else {
             return;
         };
@@ -47,7 +47,7 @@ impl UiState {
             }
         } else {
             accept_post(&self.rt, v, view, body);
-            self.drain_posts(view, start, platform::turn_budget(start, POSTS_BUDGET));
+            self.drain_posts(view, start, POSTS_BUDGET);
         }
         self.arrivals.end(Instant::now());
     }

@@ -183,12 +183,7 @@ impl PyDispatcher {
             // it taken here, the jobs' own `attach` is right either way.
             // SAFETY: Ensure/Release pair on this thread; the interpreter is initialised.
             let gil = unsafe { pyo3::ffi::PyGILState_Ensure() };
-            // In a turn of the host's loop, our UI passes and this pump share one budget.
-            let budget = auroraview_webview::main_turn_budget(
-                std::time::Instant::now(),
-                dispatcher.budget(),
-            );
-            let _ = dispatcher.pump(Some(budget));
+            let _ = dispatcher.pump(None);
             // SAFETY: releases exactly the state taken above.
             unsafe { pyo3::ffi::PyGILState_Release(gil) };
         });

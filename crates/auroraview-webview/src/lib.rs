@@ -76,14 +76,6 @@ pub fn main_loop_waker(
     platform::main_loop_waker(pump)
 }
 
-/// How long a main-thread pass that starts at `now` may run, given its own budget: in a
-/// host whose loop is the platform's native one (Linux: GLib), all of auroraview's passes in
-/// one turn of that loop share one budget, so the host's timers and events come between
-/// them; elsewhere, `own`. For the main-thread dispatcher's pump.
-pub fn main_turn_budget(now: std::time::Instant, own: std::time::Duration) -> std::time::Duration {
-    platform::turn_budget(now, own)
-}
-
 /// Where auroraview's web extension (the `auroraview-webext` crate's library,
 /// `libauroraview_webext.so`) is installed: a directory holding it and nothing else the
 /// engine would load. With it, pages and the runtime talk over a socket of the bridge's own

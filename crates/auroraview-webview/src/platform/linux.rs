@@ -68,7 +68,6 @@ pub(crate) fn start_hosted(
         ))
     })?;
     quiet_foreign_window_noise();
-    super::turn_linux::install();
     super::x11_errors::install();
     super::transport_linux::start(true);
     hooks::install(ui);
@@ -101,8 +100,6 @@ fn quiet_foreign_window_noise() {
 pub(crate) fn main_loop_waker(
     pump: std::sync::Arc<dyn Fn() + Send + Sync>,
 ) -> Option<auroraview_core::Waker> {
-    // The pump shares the host's turns with our UI passes (`turn_linux.rs`).
-    super::turn_linux::install();
     Some(std::sync::Arc::new(move || {
         let pump = pump.clone();
         glib::idle_add_full(glib::Priority::DEFAULT, move || {

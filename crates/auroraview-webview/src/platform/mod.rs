@@ -166,26 +166,6 @@ mod x11_errors;
 // Own mode: the UI thread's poll looks for work a short while before it sleeps.
 #[cfg(target_os = "linux")]
 mod poll_spin_linux;
-// Hosted mode: one time budget for all of our passes in one turn of the host's loop.
-#[cfg(target_os = "linux")]
-mod turn_linux;
-
-/// How long a pass of ours that starts at `now` may run: `own`, or less in hosted mode
-/// (Linux), where all of our passes in one turn of the host's loop share one budget
-/// (`turn_linux.rs`).
-pub(crate) fn turn_budget(
-    now: std::time::Instant,
-    own: std::time::Duration,
-) -> std::time::Duration {
-    #[cfg(target_os = "linux")]
-    return turn_linux::budget(now, own);
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = now;
-        own
-    }
-}
-
 // A spare WebView with its web process running, handed to the next WebView (`ui/spare.rs`).
 #[cfg(target_os = "linux")]
 pub(crate) mod spare_linux;

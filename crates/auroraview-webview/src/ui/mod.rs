@@ -230,8 +230,6 @@ impl UiState {
     /// if commands were left, so a flood never holds the (possibly host's) UI thread long.
     fn pass(&mut self) {
         let start = Instant::now();
-        // In hosted mode, shared with our other passes in this turn of the host's loop.
-        let budget = platform::turn_budget(start, PASS_BUDGET);
         let mut commands = std::mem::take(&mut self.commands);
         loop {
             self.rt.commands.drain_up_to(&mut commands, PASS_SLICE);
@@ -242,7 +240,7 @@ impl UiState {
             if drained < PASS_SLICE {
                 break;
             }
-            if start.elapsed() >= budget {
+            if start.elapsed() >= PASS_BUDGET {
                 self.rt.commands.rearm();
                 break;
             }

@@ -14,7 +14,7 @@ use super::UiState;
 use crate::call::{PageCall, Responder};
 use crate::error::EvalError;
 use crate::inner::RuntimeInner;
-use crate::platform::{self, PostText, Route};
+use crate::platform::{PostText, Route};
 use crate::proxy::WebViewProxy;
 use crate::reactor::ReactorMsg;
 use crate::sink::{HandlerMsg, MAX_INBOX_BYTES};
@@ -110,9 +110,8 @@ impl UiState {
             .filter(|(_, v)| !v.posts.is_empty())
             .map(|(id, _)| *id)
             .collect();
-        let budget = platform::turn_budget(start, POSTS_BUDGET);
         for view in waiting {
-            self.drain_posts(view, start, budget);
+            self.drain_posts(view, start, POSTS_BUDGET);
         }
     }
 }

@@ -141,6 +141,32 @@ def test_the_old_pages_calls_are_rejected_as_it_unloads(wv_host, site):
     release.set()
 
 
+def test_an_answer_for_the_previous_documents_call_settles_nothing_here(wv_host, site):
+    """Call ids are per document. An answer for a call of the document before (which can
+    reach the new one if the page navigates after the host checked the answer's page)
+    must not settle this document's call of the same number: ids start at a random number
+    in each document, so the ids the previous one used (here: the first thousand any
+    document would have used counting from 1) match no call here."""
+    webview = wv_host.open_ready(url=site.url("/a.html"))
+    release = threading.Event()
+    webview.on("slow")(lambda data: release.wait(10) and f"real {data}")
+    webview.load_url(site.url("/b.html"))
+    wv_host.wait_js(webview, "auroraview.whenReady().then(() => location.pathname)", "/b.html")
+    wv_host.run_js(
+        webview,
+        "window.outcome = null;"
+        " auroraview.call('slow', 1).then(v => { outcome = ['ok', v]; },"
+        "   e => { outcome = [e.name, e.message]; });"
+        # The answers of a document before, had it counted its calls from 1.
+        " for (let id = 1; id <= 1000; id++) __auroraview_deliver([['r', id, 1, 'stale']]);"
+        " 1",
+    )
+    wv_host.serve_for(0.2)
+    assert wv_host.run_js(webview, "outcome") is None
+    release.set()
+    wv_host.wait_js(webview, "outcome", ["ok", "real 1"])
+
+
 @pytest.mark.parametrize("where", ["tmp", "home"])
 def test_local_files_get_the_bridge(wv_host, where):
     base = Path(tempfile.gettempdir()) if where == "tmp" else Path.home()

@@ -78,7 +78,18 @@
   var FORWARD_CONSOLE = __AV_CONSOLE__;
   var CLOSE_EVENT = "close_requested";
   var MAX_DELAY = 2147483647; // setTimeout's longest delay (2^31-1 ms)
-  var nextId = 1;
+  // Call ids start at a random 52-bit number in each document, not at 1: an answer for a
+  // call of the previous document that reaches this one (the page navigated after the host
+  // checked it) then matches no call here instead of settling this document's call of the
+  // same number with another's value. Ids stay below 2^53, exact in JSON and JavaScript.
+  var nextId;
+  try {
+    var seed = new Uint32Array(2);
+    apply(Crypto.prototype.getRandomValues, W.crypto, [seed]);
+    nextId = (seed[0] & 0xfffff) * 4294967296 + seed[1] + 1;
+  } catch (_) {
+    nextId = Math.floor(Math.random() * 4503599627370496) + 1;
+  }
   var pending = { __proto__: null }; // call id -> {resolve, reject, name, timer}
   var listeners = { __proto__: null }; // event name -> list (see newList)
   var resolveReady;

@@ -349,6 +349,44 @@ def test_pump_budget_leaves_work_and_rearms_wake(standalone):
     dispatcher.shutdown()
 
 
+@pytest.mark.parametrize("serve", ["pump", "run"])
+def test_a_burst_of_tasks_runs_without_busy_threads_in_between(standalone, serve):
+    """Tasks are Python: the owner keeps the GIL from one task to the next. Taken again for
+    each task, it let Python threads busy in a loop run between tasks, and under 4 such
+    threads each take waited up to CPython's switch interval (a pump ran 3 tasks in 25 ms)."""
+    from auroraview._core import Dispatcher
+
+    dispatcher = Dispatcher(MAIN_IDENT, budget=10.0)
+    laps = [0]
+    stop = threading.Event()
+
+    def busy(_):
+        while not stop.is_set():
+            laps[0] += 1
+
+    seen: list[int] = []
+    for _ in range(300):
+        dispatcher.post(lambda: seen.append(laps[0]))
+    if serve == "run":
+        dispatcher.post(dispatcher.stop)
+    spinners = start_threads(busy, 3)
+    try:
+        while laps[0] < 1000:  # every spinner is going
+            time.sleep(0.001)
+        time.sleep(0.001)  # a fresh turn with the GIL: no switch is due for 5 ms
+        if serve == "pump":
+            assert dispatcher.pump() is False
+        else:
+            assert dispatcher.run(timeout=10.0) == "stopped"
+    finally:
+        stop.set()
+        for t in spinners:
+            t.join(10)
+        dispatcher.shutdown()
+    assert len(seen) == 300
+    assert len(set(seen)) == 1, f"busy threads ran {seen[-1] - seen[0]} laps between tasks"
+
+
 def test_ctrl_c_interrupts_run_main_loop(standalone):
     import os
     import signal

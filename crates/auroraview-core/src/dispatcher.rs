@@ -364,7 +364,21 @@ impl Dispatcher {
         &self,
         deadline: Option<Instant>,
         check_every: Duration,
+        check: impl FnMut() -> bool,
+    ) -> Result<RunExit, DispatchError> {
+        self.run_batches_in(deadline, check_every, check, |batch| batch())
+    }
+
+    /// [`Dispatcher::run`], with each pump's batch of jobs run inside `enter` (which must
+    /// call the batch once): a binding enters its runtime once per batch rather than once
+    /// per job (Python: one take of the GIL for a burst of Python jobs). The idle wait
+    /// stays outside it.
+    pub fn run_batches_in(
+        &self,
+        deadline: Option<Instant>,
+        check_every: Duration,
         mut check: impl FnMut() -> bool,
+        mut enter: impl FnMut(&mut dyn FnMut() -> PumpReport) -> PumpReport,
     ) -> Result<RunExit, DispatchError> {
         if !self.is_owner_thread() {
             return Err(DispatchError::WrongThread);
@@ -374,7 +388,7 @@ impl Dispatcher {
         inner.running.store(true, Ordering::Release);
         let mut last_check = Instant::now();
         let exit = loop {
-            let report = self.pump_owner(self.budget());
+            let report = enter(&mut || self.pump_owner(self.budget()));
             // Closed first: `shutdown` also calls `stop` to unpark us, and must read as Closed.
             if inner.queue.is_closed() {
                 break RunExit::Closed;

@@ -511,6 +511,47 @@ fn shutdown_fails_waiters_promptly_and_abandons_posts() {
 }
 
 #[test]
+fn run_batches_in_enters_once_per_batch_with_every_job_inside() {
+    const JOBS: usize = 100;
+    let d = dispatcher_with_budget(LONG);
+    let inside = Arc::new(AtomicBool::new(false));
+    let ran_inside = Arc::new(AtomicUsize::new(0));
+    let ran_outside = Arc::new(AtomicUsize::new(0));
+    for _ in 0..JOBS {
+        let (inside, ran_inside, ran_outside) =
+            (inside.clone(), ran_inside.clone(), ran_outside.clone());
+        d.post(move || {
+            let counter = if inside.load(Ordering::SeqCst) {
+                &ran_inside
+            } else {
+                &ran_outside
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+        })
+        .unwrap();
+    }
+    let stopper = d.clone();
+    d.post(move || stopper.stop()).unwrap();
+    let mut entries = 0;
+    let exit = d.run_batches_in(
+        Some(Instant::now() + LONG),
+        LONG,
+        || true,
+        |batch| {
+            entries += 1;
+            inside.store(true, Ordering::SeqCst);
+            let report = batch();
+            inside.store(false, Ordering::SeqCst);
+            report
+        },
+    );
+    assert_eq!(exit, Ok(RunExit::Stopped));
+    assert_eq!(ran_inside.load(Ordering::SeqCst), JOBS);
+    assert_eq!(ran_outside.load(Ordering::SeqCst), 0);
+    assert_eq!(entries, 1, "one batch: every job was queued before the run");
+}
+
+#[test]
 fn shutdown_from_another_thread_ends_run_with_closed() {
     let d = Dispatcher::for_current_thread();
     let shutter = {

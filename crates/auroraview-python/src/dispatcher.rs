@@ -293,10 +293,17 @@ impl PyDispatcher {
 
     /// Runs queued tasks on the owner thread until the queue is empty or the budget is
     /// spent. Returns True if work remains (a wake has been re-armed for it).
+    ///
+    /// The GIL stays held from one task to the next: every task is Python, and a pump
+    /// waits for nothing. Released between tasks, it was taken again for each one; with
+    /// other threads running Python (a worker emitting in a loop), each take waited up to
+    /// CPython's switch interval, and a pump ran one or two tasks per turn of the host's
+    /// loop. Held, CPython still hands it over at that interval inside a long task.
     #[pyo3(signature = (budget=None))]
     fn pump(&self, py: Python<'_>, budget: Option<f64>) -> PyResult<bool> {
         let budget = budget.map(|b| seconds(b, "budget")).transpose()?;
-        py.detach(|| self.inner.pump(budget))
+        self.inner
+            .pump(budget)
             .map(|report| report.more)
             .map_err(|e| self.error(py, &e))
     }
@@ -310,16 +317,22 @@ impl PyDispatcher {
             None => None,
         };
         let mut signal_error: Option<PyErr> = None;
+        // Idle waits without the GIL; each batch of tasks takes it once (see `pump`).
         let exit = py.detach(|| {
-            self.inner.run(deadline, SIGNAL_CHECK, || {
-                Python::attach(|py| match py.check_signals() {
-                    Ok(()) => true,
-                    Err(err) => {
-                        signal_error = Some(err);
-                        false
-                    }
-                })
-            })
+            self.inner.run_batches_in(
+                deadline,
+                SIGNAL_CHECK,
+                || {
+                    Python::attach(|py| match py.check_signals() {
+                        Ok(()) => true,
+                        Err(err) => {
+                            signal_error = Some(err);
+                            false
+                        }
+                    })
+                },
+                |batch| Python::attach(|_| batch()),
+            )
         });
         match exit.map_err(|e| self.error(py, &e))? {
             RunExit::Stopped => Ok("stopped"),

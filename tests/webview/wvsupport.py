@@ -26,6 +26,23 @@ def thread_comm(native_id: Optional[int] = None) -> str:
         return f.read().strip()
 
 
+_this_thread = threading.local()
+
+
+def own_comm() -> str:
+    """The calling thread's kernel name, read from /proc once per thread.
+
+    Cached in thread-local storage, which dies with its thread, so a new thread that gets
+    a finished one's id reads its own name. Reading it on every call opened a file, which
+    releases the GIL: under Python threads busy in a loop, each handler run that recorded
+    where it ran then waited a whole round of CPython's switch intervals to get it back.
+    """
+    comm = getattr(_this_thread, "comm", None)
+    if comm is None:
+        comm = _this_thread.comm = thread_comm()
+    return comm
+
+
 def task_comms() -> dict[int, str]:
     """Every thread of this process: native id -> kernel name."""
     out = {}
@@ -53,7 +70,7 @@ class Where:
         self._lock = threading.Lock()
 
     def __call__(self, label: str) -> None:
-        entry = (label, threading.get_ident(), threading.get_native_id(), thread_comm())
+        entry = (label, threading.get_ident(), threading.get_native_id(), own_comm())
         with self._lock:
             self.seen.append(entry)
 

@@ -56,6 +56,13 @@ if [[ ${1:-} == --run ]]; then
         "$WINE" wineboot --init >/dev/null 2>&1 || true
         "$WINESERVER" -w
     fi
+    # One wineserver for the whole run. Started by the first test binary instead, it exits
+    # a few seconds after each binary's last process, and the next binary can reach it as it
+    # goes ("wine client error:0: recvmsg: Connection reset by peer", exit status 1). Its
+    # services (services.exe, rpcss.exe, ...) start here too, away from the pipe into tee,
+    # which they would otherwise hold open until the server stops.
+    "$WINESERVER" -p
+    "$WINE" wineboot >/dev/null 2>&1 </dev/null || true
     set +e
     cargo_test --no-fail-fast 2>&1 | tee "$OUT/last-run.log"
     rc=${PIPESTATUS[0]}

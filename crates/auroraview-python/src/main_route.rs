@@ -31,6 +31,15 @@ impl MainRoute {
         *self.dispatcher.lock().unwrap_or_else(|p| p.into_inner()) = dispatcher;
     }
 
+    /// True while calls go to a dispatcher that is still open.
+    pub(crate) fn is_set(&self) -> bool {
+        self.dispatcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|d| !d.is_closed())
+    }
+
     /// Posts `call` to the registered dispatcher, to be answered by `sink._answer_on_main`
     /// on its owner thread. Hands the call back when none is registered or it is closed.
     pub(crate) fn post(&self, sink: &Arc<Py<PyAny>>, call: PageCall) -> Result<(), PageCall> {

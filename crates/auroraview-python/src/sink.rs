@@ -51,6 +51,24 @@ pub(crate) struct PySink {
 }
 
 impl IpcSink for PySink {
+    /// Holds the GIL across the burst. Taken and released around each message, it had to
+    /// be won back for every one; with other Python threads busy in a loop (a worker
+    /// streaming progress), each win waited up to a round of CPython's switch intervals,
+    /// and a page's burst of calls was answered about one per round. CPython still hands it
+    /// over at its switch interval while the handlers run. Not for a `dcc_mode` WebView
+    /// whose calls go to the main thread: posting them needs no Python here, and the main
+    /// thread, which runs them, must not wait for this thread's GIL.
+    fn deliver_burst(&self, deliver: &mut dyn FnMut()) {
+        if self.main.is_set() {
+            return deliver();
+        }
+        // Without Python (the interpreter is finalizing) each message is dropped on its own,
+        // which rejects a call: the page still hears.
+        if Python::try_attach(|_| deliver()).is_none() {
+            deliver();
+        }
+    }
+
     fn on_call(&self, _proxy: &WebViewProxy, call: PageCall) {
         let Err(call) = self.main.post(&self.sink, call) else {
             return;

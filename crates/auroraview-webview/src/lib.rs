@@ -60,7 +60,7 @@ pub use scheme::{
     check_scheme, ProtocolRequest, ProtocolResponder, ProtocolResponse, ResponseBody,
     RESERVED_SCHEMES,
 };
-pub use sink::{IpcSink, MAX_INBOX_BYTES};
+pub use sink::{IpcSink, BURST_MESSAGES, MAX_INBOX_BYTES};
 pub use spec::{WebViewSpec, WindowOptions};
 pub use ui::set_default_data_directory;
 pub use window_event::{kind as window_event_kind, Decision, WindowEvent};

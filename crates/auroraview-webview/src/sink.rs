@@ -42,7 +42,16 @@ pub trait IpcSink: Send + Sync + 'static {
             .responder
             .fail(404, "this application answers no such requests");
     }
+    /// Runs `deliver`, which hands the sink a burst of messages that were waiting together
+    /// (at most [`BURST_MESSAGES`]). A binding can enter its runtime once for the burst
+    /// instead of once per message (Python: one take of the GIL). The default just runs it.
+    fn deliver_burst(&self, deliver: &mut dyn FnMut()) {
+        deliver();
+    }
 }
+
+/// Most messages the handler thread delivers in one [`IpcSink::deliver_burst`].
+pub const BURST_MESSAGES: usize = 256;
 
 /// Messages from the UI thread to a handler thread.
 pub(crate) enum HandlerMsg {
@@ -90,16 +99,39 @@ impl Inbox {
     }
 }
 
+/// The next message, waiting for one (spin, then park); `None` once the inbox is closed and
+/// empty.
 fn next_message(rx: &Receiver<(HandlerMsg, usize)>, bytes: &AtomicUsize) -> Option<HandlerMsg> {
     let got = match spin_recv(rx, SPIN, None) {
         Spun::Got(msg) => Some(msg),
         Spun::Disconnected => None,
         Spun::Empty => rx.recv().ok(),
     };
-    got.map(|(msg, cost)| {
-        bytes.fetch_sub(cost, Ordering::AcqRel);
-        msg
-    })
+    got.map(|(msg, cost)| taken(msg, cost, bytes))
+}
+
+/// The next message if one is waiting now.
+fn waiting_message(rx: &Receiver<(HandlerMsg, usize)>, bytes: &AtomicUsize) -> Option<HandlerMsg> {
+    rx.try_recv()
+        .ok()
+        .map(|(msg, cost)| taken(msg, cost, bytes))
+}
+
+fn taken(msg: HandlerMsg, cost: usize, bytes: &AtomicUsize) -> HandlerMsg {
+    bytes.fetch_sub(cost, Ordering::AcqRel);
+    msg
+}
+
+/// Hands one message to the sink; a panic is logged and the thread goes on.
+fn deliver(sink: &dyn IpcSink, proxy: &WebViewProxy, msg: HandlerMsg) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match msg {
+        HandlerMsg::Call(call) => sink.on_call(proxy, call),
+        HandlerMsg::Event { name, data } => sink.on_event(proxy, name, data),
+        HandlerMsg::Window(event) => sink.on_window_event(proxy, event),
+    }));
+    if result.is_err() {
+        log::error!("auroraview: a page handler panicked");
+    }
 }
 
 /// Starts a WebView's handler thread; it runs until the UI thread drops the returned
@@ -114,14 +146,22 @@ pub(crate) fn spawn_handler_thread(
     let handle = std::thread::Builder::new()
         .name(format!("auroraview-handlers-{}", proxy.id()))
         .spawn(move || {
-            while let Some(msg) = next_message(&rx, &counted) {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match msg {
-                    HandlerMsg::Call(call) => sink.on_call(&proxy, call),
-                    HandlerMsg::Event { name, data } => sink.on_event(&proxy, name, data),
-                    HandlerMsg::Window(event) => sink.on_window_event(&proxy, event),
+            // A burst: the message waited for, then those already waiting behind it.
+            while let Some(first) = next_message(&rx, &counted) {
+                let mut first = Some(first);
+                let burst = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    sink.deliver_burst(&mut || {
+                        for _ in 0..BURST_MESSAGES {
+                            let Some(msg) = first.take().or_else(|| waiting_message(&rx, &counted))
+                            else {
+                                break;
+                            };
+                            deliver(&*sink, &proxy, msg);
+                        }
+                    })
                 }));
-                if result.is_err() {
-                    log::error!("auroraview: a page handler panicked");
+                if burst.is_err() {
+                    log::error!("auroraview: a sink's deliver_burst panicked");
                 }
             }
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink.on_closed(&proxy)))

@@ -293,15 +293,14 @@ impl PyDispatcher {
 
     /// Runs queued tasks on the owner thread until the queue is empty or the budget is
     /// spent. Returns True if work remains (a wake has been re-armed for it).
-    ///
-    /// The GIL stays held from one task to the next: every task is Python, and a pump
-    /// waits for nothing. Released between tasks, it was taken again for each one; with
-    /// other threads running Python (a worker emitting in a loop), each take waited up to
-    /// CPython's switch interval, and a pump ran one or two tasks per turn of the host's
-    /// loop. Held, CPython still hands it over at that interval inside a long task.
     #[pyo3(signature = (budget=None))]
     fn pump(&self, py: Python<'_>, budget: Option<f64>) -> PyResult<bool> {
         let budget = budget.map(|b| seconds(b, "budget")).transpose()?;
+        // The GIL stays held from one task to the next: every task is Python, and a pump
+        // waits for nothing. Released between tasks, it was taken again for each one; with
+        // other threads running Python (a worker emitting in a loop), each take waited up
+        // to CPython's switch interval, and a pump ran one or two tasks per turn of the
+        // host's loop. Held, CPython still hands it over at that interval inside a long task.
         self.inner
             .pump(budget)
             .map(|report| report.more)

@@ -134,6 +134,33 @@ fn deliver(sink: &dyn IpcSink, proxy: &WebViewProxy, msg: HandlerMsg) {
     }
 }
 
+/// The handler thread's loop, until the inbox is closed and empty: waits for a message,
+/// then hands it and those already waiting behind it (at most [`BURST_MESSAGES`]) to
+/// `deliver`, all inside one call of `burst`.
+fn serve_bursts(
+    rx: &Receiver<(HandlerMsg, usize)>,
+    bytes: &AtomicUsize,
+    mut burst: impl FnMut(&mut dyn FnMut()),
+    mut deliver: impl FnMut(HandlerMsg),
+) {
+    while let Some(first) = next_message(rx, bytes) {
+        let mut first = Some(first);
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            burst(&mut || {
+                for _ in 0..BURST_MESSAGES {
+                    let Some(msg) = first.take().or_else(|| waiting_message(rx, bytes)) else {
+                        break;
+                    };
+                    deliver(msg);
+                }
+            })
+        }));
+        if ran.is_err() {
+            log::error!("auroraview: a sink's deliver_burst panicked");
+        }
+    }
+}
+
 /// Starts a WebView's handler thread; it runs until the UI thread drops the returned
 /// [`Inbox`] (the WebView closed) and it has delivered everything queued before that.
 pub(crate) fn spawn_handler_thread(
@@ -146,24 +173,12 @@ pub(crate) fn spawn_handler_thread(
     let handle = std::thread::Builder::new()
         .name(format!("auroraview-handlers-{}", proxy.id()))
         .spawn(move || {
-            // A burst: the message waited for, then those already waiting behind it.
-            while let Some(first) = next_message(&rx, &counted) {
-                let mut first = Some(first);
-                let burst = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    sink.deliver_burst(&mut || {
-                        for _ in 0..BURST_MESSAGES {
-                            let Some(msg) = first.take().or_else(|| waiting_message(&rx, &counted))
-                            else {
-                                break;
-                            };
-                            deliver(&*sink, &proxy, msg);
-                        }
-                    })
-                }));
-                if burst.is_err() {
-                    log::error!("auroraview: a sink's deliver_burst panicked");
-                }
-            }
+            serve_bursts(
+                &rx,
+                &counted,
+                |burst| sink.deliver_burst(burst),
+                |msg| deliver(&*sink, &proxy, msg),
+            );
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sink.on_closed(&proxy)))
                 .is_err()
             {
@@ -172,4 +187,70 @@ pub(crate) fn spawn_handler_thread(
             proxy.view.mark_handlers_done();
         })?;
     Ok((Inbox { tx, bytes }, handle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(i: usize) -> (HandlerMsg, usize) {
+        let msg = HandlerMsg::Event {
+            name: "n".into(),
+            data: i.to_string(),
+        };
+        let cost = msg.cost();
+        (msg, cost)
+    }
+
+    /// Runs the loop over `n` events queued before it starts; returns the messages of each
+    /// burst, and the bytes still counted afterwards.
+    fn bursts_of(n: usize) -> (Vec<Vec<String>>, usize) {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let bytes = AtomicUsize::new(0);
+        for i in 0..n {
+            let (msg, cost) = event(i);
+            bytes.fetch_add(cost, Ordering::AcqRel);
+            tx.send((msg, cost)).unwrap();
+        }
+        drop(tx);
+        let bursts = std::cell::RefCell::new(Vec::<Vec<String>>::new());
+        let inside = std::cell::Cell::new(false);
+        serve_bursts(
+            &rx,
+            &bytes,
+            |burst| {
+                bursts.borrow_mut().push(Vec::new());
+                inside.set(true);
+                burst();
+                inside.set(false);
+            },
+            |msg| {
+                assert!(inside.get(), "a message was delivered outside a burst");
+                let HandlerMsg::Event { data, .. } = msg else {
+                    panic!("not the event sent")
+                };
+                bursts.borrow_mut().last_mut().unwrap().push(data);
+            },
+        );
+        (bursts.into_inner(), bytes.load(Ordering::Acquire))
+    }
+
+    #[test]
+    fn messages_waiting_together_go_in_one_burst_in_order() {
+        let (bursts, left) = bursts_of(10);
+        let want: Vec<String> = (0..10).map(|i| i.to_string()).collect();
+        assert_eq!(bursts, vec![want]);
+        assert_eq!(left, 0, "every delivered message is uncounted");
+    }
+
+    #[test]
+    fn a_burst_holds_at_most_burst_messages() {
+        let (bursts, left) = bursts_of(BURST_MESSAGES * 2 + 3);
+        let sizes: Vec<usize> = bursts.iter().map(Vec::len).collect();
+        assert_eq!(sizes, vec![BURST_MESSAGES, BURST_MESSAGES, 3]);
+        let all: Vec<String> = bursts.into_iter().flatten().collect();
+        let want: Vec<String> = (0..BURST_MESSAGES * 2 + 3).map(|i| i.to_string()).collect();
+        assert_eq!(all, want);
+        assert_eq!(left, 0);
+    }
 }

@@ -61,6 +61,7 @@ if [[ ${1:-} == --run ]]; then
     # goes ("wine client error:0: recvmsg: Connection reset by peer", exit status 1). Its
     # services (services.exe, rpcss.exe, ...) start here too, away from the pipe into tee,
     # which they would otherwise hold open until the server stops.
+    "$WINESERVER" -w 2>/dev/null || true  # the one killed above is gone
     "$WINESERVER" -p
     "$WINE" wineboot >/dev/null 2>&1 </dev/null || true
     set +e

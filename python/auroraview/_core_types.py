@@ -60,6 +60,7 @@ class WebViewSpec(TypedDict, total=False):
     capture_file_drop: bool
     data_directory: Optional[PathArg]
     incognito: bool
+    own_process: bool
     forward_console: bool
     window: WindowOptions
 

@@ -111,6 +111,7 @@ def webview_spec(options: dict[str, Any], schemes: list[str]) -> WebViewSpec:
         "capture_file_drop": bool(options["capture_file_drop"]),
         "data_directory": _profiles.resolve(options["data_directory"], incognito),
         "incognito": incognito,
+        "own_process": bool(options["own_process"]),
         "forward_console": bool(options["forward_console"]),
         "window": window_options(**{name: options[name] for name in WINDOW_OPTIONS}),
     }

@@ -39,8 +39,9 @@ def prewarm(mode: Optional[str] = None, *, spares: int = 1) -> None:
     top-level WebView of the default profile without ``debug``, ``capture_file_drop``,
     ``transparent`` or ``incognito`` is built from a spare (Linux; elsewhere prewarm starts
     the runtime only); every other WebView is built as before. Each spare costs one idle
-    web process; ``spares=2`` serves two panels opened back to back (a saved layout, say).
-    ``prewarm(spares=0)`` ends the spares and keeps none.
+    web process. Later panels share an open panel's web process (see ``WebView``'s
+    ``own_process``), so one spare is enough; ``spares=2`` gives two panels opened back to
+    back a web process each. ``prewarm(spares=0)`` ends the spares and keeps none.
 
     Own mode: the runtime starts on a background thread (the caller does not wait); a
     failure (no display, say) is logged and the first ``WebView()`` reports it as usual.

@@ -69,6 +69,12 @@ class WebView(PageMethods, HandlerMethods, ServingMethods, WindowEventMethods):
         data_directory: where browser data (localStorage, IndexedDB, cookies) is kept;
             default: a folder per application under the user's data directory.
         incognito: keep no browser data at all.
+        own_process: give the page a web process of its own. By default (Linux) a WebView
+            shares the web process of an open WebView of its profile, which makes it open
+            several times faster and saves that process's memory, but ties the two: a page
+            stuck in a loop stalls the others, and a crash ends them all (each can
+            ``reload()``). Incognito WebViews and those opened on an ``http(s)`` URL always
+            get their own. See docs/webview.md, "Web processes".
         frameless, always_on_top, position, min_size, max_size, icon, maximized,
             transparent: top-level window options (see ``auroraview._window``).
         new_window: "browser" (a page's new-window request made by a user's click opens in
@@ -101,6 +107,7 @@ class WebView(PageMethods, HandlerMethods, ServingMethods, WindowEventMethods):
         capture_file_drop: bool = False,
         data_directory: Optional[Union[str, os.PathLike[str]]] = None,
         incognito: bool = False,
+        own_process: bool = False,
         frameless: bool = False,
         always_on_top: bool = False,
         position: Optional[tuple[int, int]] = None,

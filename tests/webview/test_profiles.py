@@ -70,6 +70,8 @@ def test_two_directories_share_nothing(probe, tmp_path):
     assert out == {
         "b": {"local": None, "idb": None},
         "a_again": {"local": "from-a", "idb": "from-a"},
+        # The second WebView of ``a`` runs in the first one's web process; ``b``'s is its own.
+        "web_processes": 2,
     }
 
 

@@ -32,6 +32,7 @@ pub(crate) fn webview_spec(spec: &Bound<'_, PyDict>) -> PyResult<WebViewSpec> {
             "capture_file_drop" => out.capture_file_drop = value.extract()?,
             "data_directory" => out.data_directory = value.extract()?,
             "incognito" => out.incognito = value.extract()?,
+            "own_process" => out.own_process = value.extract()?,
             "forward_console" => out.forward_console = value.extract()?,
             "window" => window_options(&mut out.window, value.cast::<PyDict>()?)?,
             "asset_root" => {

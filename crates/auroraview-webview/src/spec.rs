@@ -38,6 +38,9 @@ pub struct WebViewSpec {
     pub data_directory: Option<std::path::PathBuf>,
     /// Keep no browser data at all (an ephemeral profile); wins over `data_directory`.
     pub incognito: bool,
+    /// A web process of its own, never shared with another WebView of its profile (see
+    /// `ui/processes.rs`; Linux: elsewhere the engine places pages itself).
+    pub own_process: bool,
     /// Forward the page's `console.*` calls to the sink as `console` events.
     pub forward_console: bool,
     /// Options of a top-level window (ignored, with a warning, for an embedded WebView).
@@ -96,6 +99,7 @@ impl Default for WebViewSpec {
             capture_file_drop: false,
             data_directory: None,
             incognito: false,
+            own_process: false,
             forward_console: false,
             window: WindowOptions::default(),
         }

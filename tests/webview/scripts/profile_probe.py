@@ -5,7 +5,8 @@
 
 Usage: profile_probe.py (own|hosted) (write VALUE|read|pair) [--dir PATH | --incognito]
 ``pair`` opens two WebViews with the directories ``PATH/a`` and ``PATH/b`` (and a third
-with ``PATH/a`` again) in this one process: what each reads after the first wrote.
+with ``PATH/a`` again) in this one process: what each reads after the first wrote, and how
+many web processes they run in.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parent.parent)]
+sys.path[:0] = [str(HERE.parent), str(HERE.parent.parent), str(HERE.parent.parent / "adversarial")]
 
+from advsupport import web_processes  # noqa: E402
 from wvsupport import PageServer  # noqa: E402
 
 WRITE = """(async (value) => {
@@ -105,7 +107,7 @@ def main() -> None:
         run(a, WRITE.replace("VALUE", json.dumps("from-a")))
         b = open_view(str(base / "b"))
         a2 = open_view(str(base / "a"))
-        out = {"b": run(b, READ), "a_again": run(a2, READ)}
+        out = {"b": run(b, READ), "a_again": run(a2, READ), "web_processes": len(web_processes())}
     else:
         webview = open_view(folder, incognito)
         if action == "write":

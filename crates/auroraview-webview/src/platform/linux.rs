@@ -283,7 +283,9 @@ pub(crate) fn build_webview(
             match (gtk::gdk::error_trap_pop(), built) {
                 (0, built) => built.map_err(build_failed),
                 (code, Ok(webview)) => {
-                    destroy(webview, NativeWindow::Child { parent: xid });
+                    // Not its web process: it may be another WebView's (a related view), and
+                    // WebKit ends one no page uses.
+                    destroy(webview, NativeWindow::Child { parent: xid }, false);
                     Err(StartError(format!(
                         "X error {code} while embedding in parent {xid:#x}"
                     )))
@@ -318,19 +320,22 @@ fn x11_window_exists(xid: u64) -> bool {
     true
 }
 
-/// Drops a WebView and its window. For an embedded WebView whose host window is already
+/// Drops a WebView and its window, and with `end_process` its web process (no other open
+/// WebView uses it: `ui/processes.rs`). For an embedded WebView whose host window is already
 /// gone, destroying the X child raises BadWindow, which would make GDK exit the process:
 /// the drop runs inside a GDK error trap.
-pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow, end_process: bool) {
     {
-        // End the page's web process now: dropping the view alone leaves it to WebKit,
-        // and a page stuck in a loop would keep burning a CPU until the host exits.
         use webkit2gtk::WebViewExt as _;
         use wry::WebViewExtUnix;
         // An open inspector (attached inside our window) goes first: destroying the view
         // under it crashes WebKit.
         super::desk::close_devtools(&webview);
-        webview.webview().terminate_web_process();
+        // End the page's web process now: dropping the view alone leaves it to WebKit,
+        // and a page stuck in a loop would keep burning a CPU until the host exits.
+        if end_process {
+            webview.webview().terminate_web_process();
+        }
     }
     gtk::gdk::error_trap_push();
     drop(webview);

@@ -301,7 +301,8 @@ pub(crate) fn build_webview(
 }
 
 /// Drops a WebView (wry takes its view out of the hierarchy), then closes our window.
-pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+/// (`_end_process`: the engine ends a web process its pages no longer use.)
+pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow, _end_process: bool) {
     drop(webview);
     drop(window);
 }

@@ -156,6 +156,39 @@ pub(crate) fn prepare_engine(webview: &wry::WebView) {
     let _ = webview;
 }
 
+/// The engine's handle of an open WebView that a new one can be built into the web process
+/// of (`ui/processes.rs`): WebKitGTK's view on Linux; elsewhere the engine places its pages
+/// itself and this is nothing.
+#[cfg(target_os = "linux")]
+pub(crate) type ProcessPartner = webkit2gtk::WebView;
+#[cfg(not(target_os = "linux"))]
+pub(crate) struct ProcessPartner;
+
+pub(crate) fn process_partner(webview: &wry::WebView) -> ProcessPartner {
+    #[cfg(target_os = "linux")]
+    return wry::WebViewExtUnix::webview(webview);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = webview;
+        ProcessPartner
+    }
+}
+
+/// `builder` builds its WebView into `partner`'s web process (its web context is the
+/// partner's, which the caller made sure is the one it asked for).
+pub(crate) fn relate<'a>(
+    builder: wry::WebViewBuilder<'a>,
+    partner: Option<ProcessPartner>,
+) -> wry::WebViewBuilder<'a> {
+    #[cfg(target_os = "linux")]
+    if let Some(partner) = partner {
+        return wry::WebViewBuilderExtUnix::with_related_view(builder, partner);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = partner;
+    builder
+}
+
 #[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
 mod shared;
 

@@ -159,6 +159,7 @@ impl SpareView {
                 window: self.window,
                 container: self.container,
             },
+            true, // a spare's process is its own
         );
     }
 }

@@ -64,7 +64,7 @@ pub(crate) fn build_webview(
     Err(StartError("unsupported platform".into()))
 }
 
-pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow) {
+pub(crate) fn destroy(webview: wry::WebView, _window: NativeWindow, _end_process: bool) {
     drop(webview);
 }
 

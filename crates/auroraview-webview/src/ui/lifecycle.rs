@@ -5,6 +5,7 @@
 //! platform calls other than through `crate::platform`.
 
 use super::events::{Desk, DeskEvent};
+use super::processes::ProcessTie;
 use super::scheme::scheme_of;
 use super::startup::{BuildTimes, StartupClock};
 use super::view::{fail_evals, flush_view, new_token, report_suppressed, View};
@@ -72,6 +73,7 @@ impl UiState {
         #[cfg(not(target_os = "linux"))]
         platform::desk::warn_window_options(&spec.window);
         let adopted = self.profiles.is_adopted(spec);
+        let (partner, process) = self.process_partner(spec, id);
         let context = self.profiles.context_for(spec);
         let context_made = Instant::now();
         let schemes = &mut self.schemes;
@@ -90,6 +92,7 @@ impl UiState {
             Some(context) => wry::WebViewBuilder::new_with_web_context(context),
             None => wry::WebViewBuilder::new(),
         };
+        let builder = platform::relate(builder, partner);
         let builder = with_handlers(platform::with_ipc(builder, id), spec, id)
             .with_initialization_script(crate::bridge::script(&token, spec.forward_console))
             .with_incognito(spec.incognito)
@@ -134,6 +137,7 @@ impl UiState {
             webview,
             token,
             policy,
+            process,
         })
     }
 
@@ -159,6 +163,7 @@ impl UiState {
             view,
             shared: v.shared.clone(),
         });
+        let end_process = !self.process_still_used(&v);
         let View {
             webview,
             window,
@@ -166,7 +171,7 @@ impl UiState {
             ..
         } = v;
         drop(inbound); // the handler thread finishes its queue, calls on_closed, and ends
-        platform::destroy(webview, window);
+        platform::destroy(webview, window, end_process);
     }
 
     /// Flushes the view's ops gathered so far (keeping order), then navigates. When the
@@ -370,6 +375,7 @@ pub(super) struct Engine {
     pub(super) webview: wry::WebView,
     pub(super) token: String,
     pub(super) policy: OriginPolicy,
+    pub(super) process: Option<ProcessTie>,
 }
 
 /// The UI thread's record of a WebView it has just built.
@@ -385,6 +391,7 @@ fn new_view(
         webview,
         token,
         policy,
+        process,
     } = engine;
     View {
         shared,
@@ -392,6 +399,7 @@ fn new_view(
         window,
         token,
         policy,
+        process,
         page: 0,
         route: None,
         socket_seen: None,

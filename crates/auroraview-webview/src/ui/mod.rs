@@ -19,6 +19,7 @@ mod lifecycle;
 mod page;
 mod page_docs;
 mod page_posts;
+mod processes;
 mod profiles;
 
 pub use profiles::set_default_data_directory;

@@ -207,6 +207,7 @@ impl UiState {
             webview,
             token,
             policy,
+            process: super::processes::ProcessTie::first(spec, id),
         }
     }
 }

@@ -28,6 +28,8 @@ pub(super) struct View {
     pub(super) window: NativeWindow,
     pub(super) token: String,
     pub(super) policy: OriginPolicy,
+    /// Whether, and with whom, it shares its web process (`None`: a process of its own).
+    pub(super) process: Option<super::processes::ProcessTie>,
     /// Incremented at each navigation; call results for an older page are dropped.
     pub(super) page: u64,
     /// The current page's bridge reported DOM ready; ops flow to it.

@@ -168,7 +168,8 @@ pub(crate) fn build_webview(
 /// Drops a WebView, then its window. wry's clean-up sends one message to the window the
 /// WebView was built in: ours, on this thread (if the host destroyed it already, the handle
 /// names no window any more and the message goes nowhere).
-pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow) {
+/// (`_end_process`: the engine ends a web process its pages no longer use.)
+pub(crate) fn destroy(webview: wry::WebView, window: NativeWindow, _end_process: bool) {
     drop(webview);
     drop(window);
 }

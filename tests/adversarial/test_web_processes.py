@@ -1,0 +1,136 @@
+"""WebViews sharing a web process (Linux): a WebView opened while another of its profile is
+open is built into that one's web process, unless it asked for its own, is incognito, or
+opens on an http(s) URL. Each test says which processes run, that every page still answers
+as itself, and what closing and crashing one of them does to the others."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+from advsupport import PAGE, cpu_ticks, poll, web_processes
+from auroraview.errors import PageChangedError
+from wvsupport import PageServer
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="WebKitGTK's process model")
+
+ECHO = "settle(auroraview.call('who', 0))"
+
+
+def opened(wv_host, name: str, **kwargs):
+    """A ready WebView whose handler ``who`` answers ``name``."""
+    webview = wv_host.open_ready(html=PAGE, **kwargs)
+    webview.on("who")(lambda _data: name)
+    return webview
+
+
+def test_a_second_webview_shares_the_first_ones_process_and_each_page_answers_as_itself(
+    wv_host,
+):
+    first = opened(wv_host, "first")
+    process = web_processes()
+    assert len(process) == 1, process
+    second = opened(wv_host, "second")
+    third = opened(wv_host, "third")
+    assert web_processes() == process
+    # Calls, answers and evaluations reach their own page, in every direction.
+    for webview, name in ((first, "first"), (second, "second"), (third, "third")):
+        assert wv_host.run_js(webview, ECHO) == ["ok", name]
+        wv_host.run_js(webview, f"document.title = '{name}'; true")
+    for webview, name in ((first, "first"), (second, "second"), (third, "third")):
+        assert wv_host.run_js(webview, "document.title") == name
+
+
+@pytest.mark.parametrize("how", ["own_process", "incognito", "remote"])
+def test_what_gets_a_process_of_its_own(wv_host, how):
+    # (Another profile's WebView too: tests/webview/test_profiles.py, since a profile keeps
+    # a network process of its own for the rest of the process's life.)
+    first = opened(wv_host, "first")
+    if how == "remote":
+        server = PageServer()
+        server.pages["/"] = PAGE
+        other = wv_host.open_ready(url=server.url("/"), allowed_origins=server.origin)
+        other.on("who")(lambda _data: "other")
+    else:
+        options = {
+            "own_process": {"own_process": True},
+            "incognito": {"incognito": True},
+        }[how]
+        other = opened(wv_host, "other", **options)
+    assert len(web_processes()) == 2, web_processes()
+    assert wv_host.run_js(first, ECHO) == ["ok", "first"]
+    assert wv_host.run_js(other, ECHO) == ["ok", "other"]
+    # A WebView with a process of its own is not one a later WebView shares.
+    opened(wv_host, "third")
+    assert len(web_processes()) == 2, web_processes()
+
+
+def test_closing_one_leaves_the_process_to_the_others_and_the_last_ends_it(wv_host):
+    first = opened(wv_host, "first")
+    second = opened(wv_host, "second")
+    process = web_processes()
+    first.close()
+    assert wv_host.serve_until(lambda: first.closed, 10)
+    wv_host.serve_for(0.3)
+    assert web_processes() == process
+    assert wv_host.run_js(second, ECHO) == ["ok", "second"]
+    # A WebView opened now shares it too (the closed one is no partner).
+    third = opened(wv_host, "third")
+    assert web_processes() == process
+    for webview in (second, third):
+        webview.close()
+    assert wv_host.serve_until(lambda: second.closed and third.closed, 10)
+    assert poll(lambda: not web_processes(), 10), web_processes()
+
+
+def test_a_spinning_page_stalls_its_partner_and_closing_both_stops_it(wv_host):
+    spinning = opened(wv_host, "spinning")
+    partner = opened(wv_host, "partner")
+    (process,) = web_processes()
+    spinning.eval_js("setTimeout(function () { while (true) {} }, 0)")
+    t0 = cpu_ticks(process)
+    assert wv_host.serve_until(lambda: cpu_ticks(process) - t0 > 10, 20), "no spin"
+    # The partner's page runs on the same (busy) thread: a call waits, bounded.
+    late = partner.eval_js_async("1", timeout_ms=500)
+    assert wv_host.serve_until(late.done, 10)
+    assert isinstance(late.exception(0), TimeoutError)
+    spinning.close()
+    assert wv_host.serve_until(lambda: spinning.closed, 10)
+    assert process in web_processes()  # the partner still uses it
+    partner.close()
+    assert wv_host.serve_until(lambda: partner.closed, 10)
+    assert poll(lambda: process not in web_processes(), 10), "the spinning page lives on"
+
+
+def test_a_crash_reaches_every_page_of_the_process_and_each_comes_back(wv_host, caplog):
+    first = opened(wv_host, "first")
+    second = opened(wv_host, "second")
+    (process,) = web_processes()
+    pending = [
+        webview.eval_js_async("new Promise(function () {})", timeout_ms=30_000)
+        for webview in (first, second)
+    ]
+    wv_host.serve_for(0.2)
+    os.kill(process, signal.SIGKILL)
+    for future in pending:
+        assert wv_host.serve_until(future.done, 10)
+        assert isinstance(future.exception(0), PageChangedError)
+        assert "web process ended" in str(future.exception(0))
+    for webview, name in ((first, "first"), (second, "second")):
+        webview.reload()
+        wv_host.wait_ready(webview, timeout=20)
+        assert wv_host.run_js(webview, ECHO) == ["ok", name]
+    assert process not in web_processes()
+
+
+def test_a_webview_now_showing_a_web_site_is_no_partner(wv_host):
+    server = PageServer()
+    server.pages["/"] = PAGE
+    browsing = opened(wv_host, "browsing", allowed_origins=server.origin)
+    browsing.load_url(server.url("/"))
+    wv_host.wait_js(browsing, "location.origin", server.origin, timeout=15)
+    tool = opened(wv_host, "tool")
+    assert len(web_processes()) == 2, web_processes()
+    assert wv_host.run_js(tool, ECHO) == ["ok", "tool"]

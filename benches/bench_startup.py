@@ -7,7 +7,8 @@ shared machine hits both sides alike), and the figures are medians over the repe
 - auroraview (own UI thread): from ``WebView(html=...)`` + ``show(block=False)`` to the
   page's ``auroraview.whenReady()`` having resolved, as Python sees it (the page then calls
   a handler); for the first panel of the process (the runtime starts with it) and for a
-  second panel opened after the first is ready;
+  second panel opened after the first is ready (built into the first one's web process);
+  the same with ``own_process=True`` (each panel launches a web process of its own);
 - the same after ``auroraview.prewarm()`` (a DCC's start-up script calls it; the panel is
   opened a while later, as from a shelf button), and after ``prewarm(spares=2)``;
 - the same in hosted mode, in a QApplication whose main thread runs Qt's loop while it
@@ -65,10 +66,11 @@ STAGE_LOGGER = "auroraview_webview.ui.startup"
 # -- the scenarios, each in its own process ----------------------------------------------------
 
 
-def ours_scenario(prewarm: int, hosted: bool = False) -> None:
+def ours_scenario(prewarm: int, hosted: bool = False, own_process: bool = False) -> None:
     """Three panels (see the module docstring); prints one STARTUP line (ms, and the
     runtime's start-up log lines). ``hosted``: in a QApplication, on its main thread, which
-    runs Qt's loop while it waits (as in a Qt DCC)."""
+    runs Qt's loop while it waits (as in a Qt DCC). ``own_process``: each panel with a web
+    process of its own (by default a panel shares an open one's)."""
     import logging
 
     if not hosted:
@@ -124,7 +126,7 @@ def ours_scenario(prewarm: int, hosted: bool = False) -> None:
     def panel(title: str) -> tuple[float, WebView]:
         ready = threading.Event()
         t0 = time.perf_counter()
-        wv = WebView(title=title, html=OURS_PAGE % title, mode=mode)
+        wv = WebView(title=title, html=OURS_PAGE % title, mode=mode, own_process=own_process)
         wv.on("ready")(lambda *_: ready.set())
         wv.show(block=False)
         if not wait(ready, 60):
@@ -308,6 +310,7 @@ def main() -> None:
     warm2: list[dict] = []
     hosted: list[dict] = []
     hosted_warm: list[dict] = []
+    apart: list[dict] = []
     peer: list[dict] = []
     for _ in range(REPEATS):
         ours.append(run("--ours"))
@@ -315,6 +318,7 @@ def main() -> None:
         warm2.append(run("--ours-prewarm2"))
         hosted.append(run("--hosted", qt_env()))
         hosted_warm.append(run("--hosted-prewarm", qt_env()))
+        apart.append(run("--ours-own-process"))
         if env is not None:
             peer.append(run("--webengine", env))
     o1, o2 = median_of(ours, "first"), median_of(ours, "second")
@@ -332,10 +336,13 @@ def main() -> None:
     print(f"{'auroraview hosted (in a QApplication, Qt loop)':<52}{h1:>10.1f}{h2:>10.1f}")
     g1, g2 = median_of(hosted_warm, "first"), median_of(hosted_warm, "second")
     print(f"{'auroraview hosted, after prewarm()':<52}{g1:>10.1f}{g2:>10.1f}")
+    a1, a2 = median_of(apart, "first"), median_of(apart, "second")
+    print(f"{'auroraview, own_process=True (no shared process)':<52}{a1:>10.1f}{a2:>10.1f}")
     o3, w3 = median_of(ours, "later"), median_of(warm, "later")
     print(f"{'auroraview, a third panel 1 s later (ms)':<52}{o3:>10.1f}")
     print(f"{'auroraview after prewarm(), a third panel 1 s later (ms)':<52}{w3:>10.1f}")
     targets = [
+        ("hosted second panel <= 100 ms", h2 <= 100.0),
         ("second panel <= 100 ms", o2 <= 100.0),
         ("second panel after prewarm() <= 100 ms", w2 <= 100.0),
         ("second panel after prewarm(spares=2) <= 100 ms", v2 <= 100.0),
@@ -383,6 +390,8 @@ if __name__ == "__main__":
         ours_scenario(prewarm=1)
     elif "--ours-prewarm2" in sys.argv:
         ours_scenario(prewarm=2)
+    elif "--ours-own-process" in sys.argv:
+        ours_scenario(prewarm=0, own_process=True)
     elif "--hosted" in sys.argv:
         ours_scenario(prewarm=0, hosted=True)
     elif "--hosted-prewarm" in sys.argv:

@@ -125,12 +125,20 @@ def test_a_crash_reaches_every_page_of_the_process_and_each_comes_back(wv_host, 
     assert process not in web_processes()
 
 
-def test_a_webview_now_showing_a_web_site_is_no_partner(wv_host):
+@pytest.mark.parametrize("alone", [True, False], ids=["alone", "sharing"])
+def test_no_webview_joins_a_process_that_shows_a_web_site(wv_host, alone):
+    """A page that goes to a web site stays in the process it had (WebKit does not move
+    it): a new WebView must not join that process, nor that of a WebView sharing it."""
     server = PageServer()
     server.pages["/"] = PAGE
+    if not alone:
+        tool = opened(wv_host, "tool")
     browsing = opened(wv_host, "browsing", allowed_origins=server.origin)
     browsing.load_url(server.url("/"))
     wv_host.wait_js(browsing, "location.origin", server.origin, timeout=15)
-    tool = opened(wv_host, "tool")
+    assert len(web_processes()) == 1, web_processes()
+    later = opened(wv_host, "later")
     assert len(web_processes()) == 2, web_processes()
-    assert wv_host.run_js(tool, ECHO) == ["ok", "tool"]
+    assert wv_host.run_js(later, ECHO) == ["ok", "later"]
+    if not alone:
+        assert wv_host.run_js(tool, ECHO) == ["ok", "tool"]

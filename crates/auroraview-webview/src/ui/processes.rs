@@ -5,9 +5,10 @@
 //!
 //! Not shared: a WebView created with `own_process`, an incognito one (its ephemeral
 //! context is its own), and one whose first page is an `http(s)` URL (a remote site does
-//! not run in the process of local tool pages); nor is an open WebView showing such a page
-//! now a partner. Only WebViews of the same profile share, since a related view must be of
-//! its partner's web context.
+//! not run in the process of local tool pages); nor does a new WebView join the process of
+//! an open WebView showing such a page now (the engine keeps a page that goes to a web site
+//! in the process it had). Only WebViews of the same profile share, since a related view must
+//! be of its partner's web context.
 //!
 //! Closing a WebView ends its web process (a page stuck in a loop would otherwise keep a
 //! CPU busy) unless another open WebView still uses it. Which do is known from the bridge's
@@ -66,13 +67,19 @@ impl UiState {
         let Some(profile) = shareable(spec) else {
             return (None, None);
         };
+        // WebViews showing a web site now (one may have gone there after it was built: the
+        // engine keeps it in the process it had). No partner may share their process.
+        let browsing: Vec<&View> = self
+            .views
+            .values()
+            .filter(|v| v.webview.url().is_ok_and(|url| remote(&url)))
+            .collect();
         let partner = self
             .views
             .iter()
             .filter(|(_, v)| v.gone.is_none())
-            // (One that went to a web site since may be in that site's process now.)
-            .filter(|(_, v)| !v.webview.url().is_ok_and(|url| remote(&url)))
             .filter(|(_, v)| v.process.as_ref().is_some_and(|t| t.profile == profile))
+            .filter(|(_, v)| !browsing.iter().any(|b| same_process(v, b)))
             .max_by_key(|(view, _)| **view);
         match partner {
             Some((_, v)) => {
@@ -89,15 +96,27 @@ impl UiState {
     /// Whether an open WebView other than `closing` (already out of `views`) still uses
     /// `closing`'s web process.
     pub(super) fn process_still_used(&self, closing: &View) -> bool {
-        let Some(tie) = &closing.process else {
-            return false;
-        };
-        self.views
-            .values()
-            .any(|other| match (closing.socket_seen, other.socket_seen) {
-                (Some(a), Some(b)) => a.conn == b.conn,
-                _ => other.process.as_ref().is_some_and(|t| t.group == tie.group),
-            })
+        closing.process.is_some()
+            && self
+                .views
+                .values()
+                .any(|other| same_process(closing, other))
+    }
+}
+
+/// Whether `a` and `b` (or `a` alone, if they are one) run in one web process: by their
+/// socket connections when both pages posted by one, else by the process they were built
+/// into (only WebViews that share at all have one).
+fn same_process(a: &View, b: &View) -> bool {
+    if std::ptr::eq(a, b) {
+        return true;
+    }
+    match (a.socket_seen, b.socket_seen) {
+        (Some(x), Some(y)) => x.conn == y.conn,
+        _ => match (&a.process, &b.process) {
+            (Some(x), Some(y)) => x.group == y.group,
+            _ => false,
+        },
     }
 }
 

@@ -142,3 +142,21 @@ def test_no_webview_joins_a_process_that_shows_a_web_site(wv_host, alone):
     assert wv_host.run_js(later, ECHO) == ["ok", "later"]
     if not alone:
         assert wv_host.run_js(tool, ECHO) == ["ok", "tool"]
+
+
+def test_closing_a_crashed_webview_spares_its_reloaded_partner(wv_host):
+    """After a crash, a reloaded page may run in a new process the crashed WebView is tied
+    to too: closing the crashed one must not end it."""
+    crashed = opened(wv_host, "crashed")
+    partner = opened(wv_host, "partner")
+    (process,) = web_processes()
+    os.kill(process, signal.SIGKILL)
+    assert wv_host.serve_until(lambda: process not in web_processes(), 10)
+    wv_host.serve_for(0.3)
+    partner.reload()
+    wv_host.wait_ready(partner, timeout=20)
+    assert wv_host.run_js(partner, ECHO) == ["ok", "partner"]
+    crashed.close()
+    assert wv_host.serve_until(lambda: crashed.closed, 10)
+    wv_host.serve_for(0.5)
+    assert wv_host.run_js(partner, ECHO) == ["ok", "partner"]

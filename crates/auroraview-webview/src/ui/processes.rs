@@ -13,8 +13,9 @@
 //! Closing a WebView ends its web process (a page stuck in a loop would otherwise keep a
 //! CPU busy) unless another open WebView still uses it. Which do is known from the bridge's
 //! socket: each web process has a connection of its own, and a page's posts say by which
-//! one it came. Before a page has posted, the WebViews built into one process count as
-//! sharing it; the error is then to keep a process, never to end another page's.
+//! one it came. Before a page has posted by an open connection (hosted mode, where the
+//! socket is off; after a crash), the WebViews built into one process count as sharing it;
+//! the error is then to keep a process, never to end another page's.
 //!
 //! What must not live here: building the WebView (`lifecycle.rs`), the engine calls
 //! (`crate::platform`).
@@ -105,13 +106,17 @@ impl UiState {
 }
 
 /// Whether `a` and `b` (or `a` alone, if they are one) run in one web process: by their
-/// socket connections when both pages posted by one, else by the process they were built
-/// into (only WebViews that share at all have one).
+/// socket connections when both pages posted by one that is still open, else by the process
+/// they were built into (only WebViews that share at all have one). A connection that
+/// closed (its process ended) says nothing of where the page is now.
 fn same_process(a: &View, b: &View) -> bool {
     if std::ptr::eq(a, b) {
         return true;
     }
-    match (a.socket_seen, b.socket_seen) {
+    let open = |seen: Option<crate::platform::Route>| {
+        seen.filter(|route| crate::platform::writer(route.conn).is_some())
+    };
+    match (open(a.socket_seen), open(b.socket_seen)) {
         (Some(x), Some(y)) => x.conn == y.conn,
         _ => match (&a.process, &b.process) {
             (Some(x), Some(y)) => x.group == y.group,

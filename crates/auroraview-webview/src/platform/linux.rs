@@ -203,10 +203,25 @@ pub(crate) fn connect_ipc(webview: &wry::WebView, view: u64) {
 }
 
 /// Reports the page's web process ending on its own (a crash, the OOM killer, a `kill`):
-/// the WebView stays, its page is gone until it loads again.
+/// the WebView stays, its page is gone until it loads again. Logs when WebKit finds the
+/// process not answering (a page stuck in a loop, seconds after a load or input was sent to
+/// it), and when it answers again.
 pub(crate) fn watch_web_process(webview: &wry::WebView, view: u64) {
     use webkit2gtk::WebViewExt as _;
     use wry::WebViewExtUnix;
+    webview
+        .webview()
+        .connect_is_web_process_responsive_notify(move |engine| {
+            if engine.is_web_process_responsive() {
+                log::info!("auroraview: WebView {view}: its web process responds again");
+            } else {
+                log::warn!(
+                    "auroraview: WebView {view}: its web process is not responding (a page \
+                     stuck in a loop?); new WebViews will not join it, and closing any WebView \
+                     of it ends it"
+                );
+            }
+        });
     webview
         .webview()
         .connect_web_process_terminated(move |_, reason| {

@@ -174,6 +174,21 @@ pub(crate) fn process_partner(webview: &wry::WebView) -> ProcessPartner {
     }
 }
 
+/// Whether the engine holds `webview`'s web process responsive: WebKit marks a process
+/// that has not answered it for a few seconds (one whose page is stuck in a loop, once a
+/// page load or input was sent to it); true where the engine does not tell.
+pub(crate) fn process_responsive(webview: &wry::WebView) -> bool {
+    #[cfg(target_os = "linux")]
+    return webkit2gtk::WebViewExt::is_web_process_responsive(&wry::WebViewExtUnix::webview(
+        webview,
+    ));
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = webview;
+        true
+    }
+}
+
 /// `builder` builds its WebView into `partner`'s web process (its web context is the
 /// partner's, which the caller made sure is the one it asked for).
 pub(crate) fn relate<'a>(

@@ -163,7 +163,9 @@ impl UiState {
             view,
             shared: v.shared.clone(),
         });
-        let end_process = !self.process_still_used(&v);
+        // (A process the engine found not responding ends with any of its WebViews: the
+        // others are stuck in it too, and each can reload into a new one.)
+        let end_process = !self.process_still_used(&v) || !platform::process_responsive(&v.webview);
         let View {
             webview,
             window,

@@ -10,7 +10,11 @@
 //! in the process it had). Only WebViews of the same profile share, since a related view must
 //! be of its partner's web context.
 //!
-//! Closing a WebView ends its web process (a page stuck in a loop would otherwise keep a
+//! A process the engine found not responding (WebKit marks one that has not answered a page
+//! load or input for a few seconds: a page stuck in a loop) is no partner, and closing any
+//! WebView of it ends it: its other pages are stuck too, and each can reload into a new one.
+//!
+//! Otherwise closing a WebView ends its web process (a page stuck in a loop would keep a
 //! CPU busy) unless another open WebView still uses it. Which do is known from the bridge's
 //! socket: each web process has a connection of its own, and a page's posts say by which
 //! one it came. Before a page has posted by an open connection (hosted mode, where the
@@ -78,7 +82,7 @@ impl UiState {
         let partner = self
             .views
             .iter()
-            .filter(|(_, v)| v.gone.is_none())
+            .filter(|(_, v)| v.gone.is_none() && crate::platform::process_responsive(&v.webview))
             .filter(|(_, v)| v.process.as_ref().is_some_and(|t| t.profile == profile))
             .filter(|(_, v)| !browsing.iter().any(|b| same_process(v, b)))
             .max_by_key(|(view, _)| **view);

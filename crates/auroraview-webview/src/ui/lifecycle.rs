@@ -237,9 +237,6 @@ impl UiState {
         v.page += 1;
         v.ready = false;
         super::view::unfence(v);
-        // That connection is gone with the process: which process the page has next is
-        // unknown until it posts (`ui/processes.rs` must not judge by the old one).
-        v.socket_seen = None;
         v.docs.document_started();
         v.gone = None;
         // What the old page said and was not handed on yet has no page to answer.

@@ -69,7 +69,7 @@ class PageMethods:
     def emit(self, event_name: str, data: Any = None) -> None:
         """Deliver ``data`` to the page's ``auroraview.on(event_name, ...)`` listeners
         (``None`` arrives as ``null``). Data JSON cannot hold raises ``PayloadError``."""
-        self._core.emit(event_name, to_json(data, f"emit({event_name!r})"))
+        self._core.emit(event_name, to_json(data, "emit(%r)", event_name))
 
     def eval_js(self, script: str) -> None:
         """Run ``script`` in the page (fire-and-forget; errors are logged)."""

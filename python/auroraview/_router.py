@@ -287,7 +287,7 @@ class Router:
     def _resolve(self, call: _core.PageCall, result: Any) -> None:
         name = call.name
         try:
-            text = to_json(result, f"the result of handler {name!r}")
+            text = to_json(result, "the result of handler %r", name)
         except PayloadError as exc:
             reject(call, "TypeError", describe(exc))
             return

@@ -2,8 +2,9 @@
 //!
 //! What lives here: the main-thread [`Dispatcher`] (run work on one owner thread from any
 //! thread, with bounded waits and exactly-once completion) and its error type; the WebView
-//! command queue ([`command_queue`]), the page IPC protocol ([`ipc`]) and the frames of the
-//! bridge's own socket ([`frames`]).
+//! command queue ([`command_queue`]), the page IPC protocol ([`ipc`]), the frames of the
+//! bridge's own socket ([`frames`]), and poison-ignoring locks for the other crates
+//! ([`poison`]).
 //!
 //! What must not live here: Python (see `auroraview-python`), GUI toolkits or WebView code
 //! (see the runtime crate). Everything in this crate is testable with plain `cargo test`
@@ -19,6 +20,7 @@ mod error;
 pub mod frames;
 pub mod ipc;
 mod pending;
+pub mod poison;
 mod queue;
 mod slot;
 pub mod spin;

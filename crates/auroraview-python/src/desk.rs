@@ -3,6 +3,7 @@
 //! themselves are the Python router's (`auroraview._events`); the spec keys of profiles,
 //! file drops and window options are read in `spec.rs`.
 
+use auroraview_core::poison::MutexExt;
 use auroraview_webview::Decision;
 use pyo3::prelude::*;
 use std::sync::Mutex;
@@ -26,7 +27,7 @@ impl PyDecision {
 impl PyDecision {
     /// Allows (True) or refuses the request; False if it was answered already.
     fn answer(&self, allow: bool) -> bool {
-        let taken = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let taken = self.inner.lock_unpoisoned().take();
         match taken {
             Some(decision) => {
                 decision.answer(allow);
@@ -39,10 +40,7 @@ impl PyDecision {
     /// True once answered.
     #[getter]
     fn settled(&self) -> bool {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.inner.lock_unpoisoned().is_none()
     }
 
     fn __repr__(&self) -> String {

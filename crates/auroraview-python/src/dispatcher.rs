@@ -7,6 +7,7 @@
 //! is logged on the `auroraview.dispatch` logger, never swallowed.
 
 use crate::errors::{dispatch_error, log_exception, log_warning};
+use auroraview_core::poison::MutexExt;
 use auroraview_core::{DispatchError, Dispatcher, DispatcherConfig, RunExit, Task, ThreadKey};
 use pyo3::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -107,11 +108,7 @@ impl PyDispatcher {
     }
 
     fn error(&self, py: Python<'_>, err: &DispatchError) -> PyErr {
-        let hint = self
-            .idle_hint
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let hint = self.idle_hint.lock_unpoisoned().clone();
         dispatch_error(py, err, self.inner.pump_count() == 0, &hint)
     }
 }
@@ -199,15 +196,12 @@ impl PyDispatcher {
     /// What to do when nobody serves the queue; appended to idle-owner timeout errors.
     #[setter]
     fn set_idle_hint(&self, hint: String) {
-        *self.idle_hint.lock().unwrap_or_else(|p| p.into_inner()) = hint;
+        *self.idle_hint.lock_unpoisoned() = hint;
     }
 
     #[getter]
     fn idle_hint(&self) -> String {
-        self.idle_hint
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.idle_hint.lock_unpoisoned().clone()
     }
 
     /// Seconds one `pump()` may run tasks before yielding to the host loop.

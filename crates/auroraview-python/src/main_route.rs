@@ -15,6 +15,7 @@
 use crate::errors::{describe_error, log_exception, log_warning};
 use crate::page_call::PyPageCall;
 use crate::sink::ANSWER_ON_MAIN;
+use auroraview_core::poison::MutexExt;
 use auroraview_core::{DispatchError, Dispatcher, Task};
 use auroraview_webview::{PageCall, INTERNAL_ERROR};
 use pyo3::prelude::*;
@@ -28,14 +29,13 @@ pub(crate) struct MainRoute {
 
 impl MainRoute {
     pub(crate) fn set(&self, dispatcher: Option<Dispatcher>) {
-        *self.dispatcher.lock().unwrap_or_else(|p| p.into_inner()) = dispatcher;
+        *self.dispatcher.lock_unpoisoned() = dispatcher;
     }
 
     /// True while calls go to a dispatcher that is still open.
     pub(crate) fn is_set(&self) -> bool {
         self.dispatcher
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .lock_unpoisoned()
             .as_ref()
             .is_some_and(|d| !d.is_closed())
     }
@@ -43,11 +43,7 @@ impl MainRoute {
     /// Posts `call` to the registered dispatcher, to be answered by `sink._answer_on_main`
     /// on its owner thread. Hands the call back when none is registered or it is closed.
     pub(crate) fn post(&self, sink: &Arc<Py<PyAny>>, call: PageCall) -> Result<(), PageCall> {
-        let dispatcher = self
-            .dispatcher
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let dispatcher = self.dispatcher.lock_unpoisoned().clone();
         let Some(dispatcher) = dispatcher.filter(|d| !d.is_closed()) else {
             return Err(call);
         };

@@ -3,6 +3,7 @@
 //! the result. What must not live here: finding or running the handler (the router's).
 
 use crate::errors::send_error;
+use auroraview_core::poison::MutexExt;
 use auroraview_webview::{PageCall, Responder, SendError};
 use pyo3::prelude::*;
 use std::sync::Mutex;
@@ -35,11 +36,7 @@ impl PyPageCall {
         &self,
         outcome: Result<String, (String, String)>,
     ) -> Result<bool, SendError> {
-        let taken = self
-            .responder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let taken = self.responder.lock_unpoisoned().take();
         let Some(responder) = taken else {
             return Ok(false);
         };
@@ -82,7 +79,7 @@ impl PyPageCall {
     /// Sends `data_json` on the call's channel, before its result. False (nothing sent)
     /// once the call is settled: no message ever follows the result.
     fn message(&self, py: Python<'_>, data_json: &str) -> PyResult<bool> {
-        let guard = self.responder.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.responder.lock_unpoisoned();
         let Some(responder) = guard.as_ref() else {
             return Ok(false);
         };
@@ -95,10 +92,7 @@ impl PyPageCall {
     /// True once the call has been answered.
     #[getter]
     fn settled(&self) -> bool {
-        self.responder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.responder.lock_unpoisoned().is_none()
     }
 
     /// Resolves the page's Promise with `value_json` (JSON text). A value too large or not

@@ -2,6 +2,7 @@
 //! (`register_protocol`), answered once by `respond` (bytes or a streamed file). What must
 //! not live here: deciding the answer (the Python router's, `auroraview/_protocol.py`).
 
+use auroraview_core::poison::MutexExt;
 use auroraview_webview::{
     ProtocolRequest, ProtocolResponder, ProtocolResponse, ResponseBody, SendError,
 };
@@ -36,11 +37,7 @@ impl PyProtocolRequest {
         &self,
         f: impl FnOnce(ProtocolResponder) -> Result<(), SendError>,
     ) -> bool {
-        let taken = self
-            .responder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let taken = self.responder.lock_unpoisoned().take();
         match taken {
             Some(responder) => {
                 let _ = f(responder);
@@ -76,10 +73,7 @@ impl PyProtocolRequest {
 
     #[getter]
     fn settled(&self) -> bool {
-        self.responder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.responder.lock_unpoisoned().is_none()
     }
 
     /// Answers with `status`, `headers` and either `body` (bytes) or the file at `path`

@@ -28,6 +28,7 @@
 
 use crate::platform::Writer;
 use auroraview_core::ipc::{render_batch, PageOp};
+use auroraview_core::poison::MutexExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -67,7 +68,7 @@ impl Lane {
     /// UI thread, after writing the view's batch: answers may go direct to page load
     /// `page` by `writer` (`None`: they may not), once the pushers' count reaches `drained`.
     pub(crate) fn publish(&self, writer: Option<(Arc<Writer>, u64)>, page: u64, drained: u64) {
-        let mut p = self.published.lock().unwrap_or_else(|e| e.into_inner());
+        let mut p = self.published.lock_unpoisoned();
         p.writer = writer;
         p.page = page;
         p.drained = drained;
@@ -81,10 +82,8 @@ impl Lane {
         }
         // Never wait: the caller may hold Python's GIL. A busy lane (the UI thread
         // publishing, another thread answering) sends the answer the queue's way.
-        let p = match self.published.try_lock() {
-            Ok(p) => p,
-            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => return false,
+        let Some(p) = self.published.try_lock_now() else {
+            return false;
         };
         let Some((writer, engine_page)) = &p.writer else {
             return false;

@@ -11,6 +11,7 @@ use crate::reactor::Reactor;
 use crate::sink::{spawn_handler_thread, IpcSink};
 use crate::spec::WebViewSpec;
 use crate::view_state::ViewShared;
+use auroraview_core::poison::MutexExt;
 use auroraview_core::ThreadKey;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -58,7 +59,7 @@ static RUNTIME: Mutex<Option<Runtime>> = Mutex::new(None);
 impl Runtime {
     /// The runtime already running in this process, if any.
     pub fn current() -> Option<Runtime> {
-        RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        RUNTIME.lock_unpoisoned().clone()
     }
 
     /// Starts the process's runtime in `mode` (once; later calls return it). `Hosted` makes
@@ -66,7 +67,7 @@ impl Runtime {
     /// the other fails with an explanation. A failed start (no display, say) is reported and
     /// not remembered: a later call tries again.
     pub fn start(mode: Mode) -> Result<Runtime, StartError> {
-        let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = RUNTIME.lock_unpoisoned();
         if let Some(rt) = slot.as_ref() {
             if rt.inner.mode == mode {
                 return Ok(rt.clone());
@@ -85,8 +86,7 @@ impl Runtime {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let on_start = move |ui_thread: ThreadKey| {
             let reactor = parts
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
+                .lock_unpoisoned()
                 .take()
                 .expect("the UI thread starts once");
             let inner = Arc::new(RuntimeInner::new(reactor, ui_thread, mode));

@@ -8,6 +8,7 @@
 //! ran its close hooks). Waiting for all three is how an embedding interpreter knows no
 //! thread of ours will call into it for this WebView again (Python's exit hook does).
 
+use auroraview_core::poison::MutexExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -39,7 +40,7 @@ impl ViewShared {
     }
 
     fn reach(&self, stage: u8) {
-        *self.stages.lock().unwrap_or_else(|p| p.into_inner()) |= stage;
+        *self.stages.lock_unpoisoned() |= stage;
         self.changed.notify_all();
     }
 
@@ -66,7 +67,7 @@ impl ViewShared {
     /// Waits at most `timeout` until every stage in `mask` is reached; true if they are.
     fn wait_for(&self, mask: u8, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        let mut stages = self.stages.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stages = self.stages.lock_unpoisoned();
         while *stages & mask != mask {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {

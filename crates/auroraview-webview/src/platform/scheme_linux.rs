@@ -141,6 +141,7 @@ pub(crate) fn abandon(request: SchemeRequest, message: &str) {
 /// pollable, so GIO runs WebKit's asynchronous reads of it on GIO's worker threads.
 mod file_range {
     use super::gio;
+    use auroraview_core::poison::MutexExt;
     use gio::subclass::prelude::*;
     use std::fs::File;
     use std::io::Read;
@@ -154,7 +155,7 @@ mod file_range {
     impl FileRange {
         pub(crate) fn new(file: File, len: u64) -> Self {
             let stream: Self = glib::Object::new();
-            *stream.imp().state.lock().unwrap_or_else(|p| p.into_inner()) = Some((file, len));
+            *stream.imp().state.lock_unpoisoned() = Some((file, len));
             stream
         }
     }
@@ -183,7 +184,7 @@ mod file_range {
                 buffer: &mut [u8],
                 _cancellable: Option<&gio::Cancellable>,
             ) -> Result<usize, glib::Error> {
-                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                let mut state = self.state.lock_unpoisoned();
                 let Some((file, left)) = state.as_mut() else {
                     return Ok(0);
                 };
@@ -202,7 +203,7 @@ mod file_range {
             }
 
             fn close(&self, _cancellable: Option<&gio::Cancellable>) -> Result<(), glib::Error> {
-                *self.state.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                *self.state.lock_unpoisoned() = None;
                 Ok(())
             }
         }

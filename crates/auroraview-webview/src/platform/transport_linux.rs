@@ -30,6 +30,7 @@ use super::transport_writer_linux::{Pushed, Writer};
 use super::Route;
 use crate::ui::UiEvent;
 use auroraview_core::frames::{Decoder, Kind};
+use auroraview_core::poison::MutexExt;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -49,7 +50,7 @@ static EXTENSION_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// nothing else WebKit would load). Before the first WebView; the environment variable
 /// `AURORAVIEW_WEB_EXTENSION_DIR` overrides it.
 pub fn set_extension_dir(dir: PathBuf) {
-    *EXTENSION_DIR.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
+    *EXTENSION_DIR.lock_unpoisoned() = Some(dir);
 }
 
 fn extension_dir(hosted: bool) -> Option<PathBuf> {
@@ -65,12 +66,7 @@ fn extension_dir(hosted: bool) -> Option<PathBuf> {
     }
     let dir = std::env::var_os("AURORAVIEW_WEB_EXTENSION_DIR")
         .map(PathBuf::from)
-        .or_else(|| {
-            EXTENSION_DIR
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone()
-        })?;
+        .or_else(|| EXTENSION_DIR.lock_unpoisoned().clone())?;
     if dir.join(EXTENSION_FILE).is_file() {
         Some(dir)
     } else {

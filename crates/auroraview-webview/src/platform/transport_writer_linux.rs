@@ -8,6 +8,7 @@
 //! What must not live here: reading, accepting, or deciding what goes to a page.
 
 use auroraview_core::frames::{Kind, Outbox, Written};
+use auroraview_core::poison::MutexExt;
 use std::os::fd::AsRawFd as _;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
@@ -54,7 +55,7 @@ impl Writer {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, WriterState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.lock_unpoisoned()
     }
 
     /// Queues `script` for page `page` and writes what the socket takes now, unless a watch
@@ -118,10 +119,8 @@ impl Writer {
     /// behind; the caller takes the UI thread's way instead. (The caller may hold Python's
     /// GIL, which must never wait on a lock.)
     pub(crate) fn send_from_any_thread(&self, page: u64, script: &str) -> bool {
-        let mut st = match self.state.try_lock() {
-            Ok(st) => st,
-            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => return false,
+        let Some(mut st) = self.state.try_lock_now() else {
+            return false;
         };
         let pushed = Self::push_locked(&mut st, page, script);
         drop(st);

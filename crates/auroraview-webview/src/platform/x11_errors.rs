@@ -17,6 +17,7 @@
 //!
 //! What must not live here: anything but X error filtering.
 
+use auroraview_core::poison::MutexExt;
 use std::collections::VecDeque;
 use std::ffi::c_int;
 use std::sync::{Mutex, OnceLock};
@@ -121,7 +122,7 @@ pub(super) fn guard(xid: u64) {
     if xid == 0 {
         return;
     }
-    let mut guarded = GUARDED.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guarded = GUARDED.lock_unpoisoned();
     if guarded.contains(&xid) {
         return;
     }
@@ -154,7 +155,7 @@ unsafe extern "C" fn filter(display: *mut Display, event: *mut XErrorEvent) -> c
     }
     if matches!(e.error_code, BAD_WINDOW | BAD_DRAWABLE) {
         let xid = e.resourceid;
-        let guarded = GUARDED.lock().unwrap_or_else(|p| p.into_inner());
+        let guarded = GUARDED.lock_unpoisoned();
         if own || guarded.contains(&xid) {
             IGNORED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             log::debug!(

@@ -8,6 +8,7 @@
 
 use crate::platform;
 use crate::spec::WebViewSpec;
+use auroraview_core::poison::MutexExt;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -21,8 +22,8 @@ static DEFAULT_MADE: Mutex<bool> = Mutex::new(false);
 /// Sets the default profile's directory; false (nothing changed) once the default profile
 /// exists, unless `dir` is the one it has.
 pub fn set_default_data_directory(dir: PathBuf) -> bool {
-    let made = DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner());
-    let mut current = DEFAULT_DIR.lock().unwrap_or_else(|p| p.into_inner());
+    let made = DEFAULT_MADE.lock_unpoisoned();
+    let mut current = DEFAULT_DIR.lock_unpoisoned();
     if *made {
         return current.as_ref() == Some(&dir);
     }
@@ -31,10 +32,7 @@ pub fn set_default_data_directory(dir: PathBuf) -> bool {
 }
 
 fn default_dir() -> Option<PathBuf> {
-    DEFAULT_DIR
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone()
+    DEFAULT_DIR.lock_unpoisoned().clone()
 }
 
 /// The contexts WebViews are built with, by data directory (`None`: the default one).
@@ -80,7 +78,7 @@ impl Profiles {
     pub(crate) fn default_context(&mut self) -> Option<&mut wry::WebContext> {
         self.default
             .get_or_insert_with(|| {
-                *DEFAULT_MADE.lock().unwrap_or_else(|p| p.into_inner()) = true;
+                *DEFAULT_MADE.lock_unpoisoned() = true;
                 match default_dir() {
                     Some(dir) => Some(wry::WebContext::new(Some(dir))),
                     None => platform::web_context(),

@@ -224,7 +224,6 @@ fn same_token(given: &str, token: &str) -> bool {
             == 0
 }
 
-/// Parses and authenticates one page post (see the module docs for its shape).
 /// The token a post of the bridge starts with (`{"k":"<token>",...`), without parsing it:
 /// which WebView a post is for when its carrier does not say (the bridge's socket). Whether
 /// the post is that WebView's is still [`parse_post`]'s to judge.
@@ -233,6 +232,7 @@ pub fn post_token(text: &str) -> Option<&str> {
     rest.get(..rest.find('"')?)
 }
 
+/// Parses and authenticates one page post (see the module docs for its shape).
 pub fn parse_post(text: &str, token: &str) -> Result<Post, ParseError> {
     if text.len() > MAX_POST_BYTES {
         return Err(ParseError::TooLarge(text.len()));

@@ -88,20 +88,7 @@ impl UiState {
             .filter(|s| !adopted || !schemes.is_registered(s));
         let window = platform::create_window(spec, id)?;
         let window_made = Instant::now();
-        let builder = match context {
-            Some(context) => wry::WebViewBuilder::new_with_web_context(context),
-            None => wry::WebViewBuilder::new(),
-        };
-        let builder = platform::relate(builder, partner);
-        let builder = with_handlers(platform::with_ipc(builder, id), spec, id)
-            .with_initialization_script(crate::bridge::script(&token, spec.forward_console))
-            .with_incognito(spec.incognito)
-            .with_transparent(spec.window.transparent)
-            .with_devtools(spec.debug)
-            // wry's defaults (visible, focused) would show a hidden WebView while it is
-            // built and take keyboard focus from the host when embedding.
-            .with_visible(spec.visible)
-            .with_focused(spec.visible && spec.parent.is_none());
+        let builder = engine_builder(context, partner, spec, id, &token);
         // The first WebView of a web context is built blank too, and loads once the context
         // has what the bridge's socket needs (`platform::prepare_engine`).
         let deferred = load_after.is_some() || !adopted;
@@ -431,4 +418,29 @@ fn new_view(
         sink,
         desk: Desk::new(spec.incognito),
     }
+}
+
+/// The engine's builder for `spec`: its web context and process partner, the bridge's
+/// handlers and script, and the options wry takes at build time.
+fn engine_builder<'a>(
+    context: Option<&'a mut wry::WebContext>,
+    partner: Option<platform::ProcessPartner>,
+    spec: &WebViewSpec,
+    id: u64,
+    token: &str,
+) -> wry::WebViewBuilder<'a> {
+    let builder = match context {
+        Some(context) => wry::WebViewBuilder::new_with_web_context(context),
+        None => wry::WebViewBuilder::new(),
+    };
+    let builder = platform::relate(builder, partner);
+    with_handlers(platform::with_ipc(builder, id), spec, id)
+        .with_initialization_script(crate::bridge::script(token, spec.forward_console))
+        .with_incognito(spec.incognito)
+        .with_transparent(spec.window.transparent)
+        .with_devtools(spec.debug)
+        // wry's defaults (visible, focused) would show a hidden WebView while it is
+        // built and take keyboard focus from the host when embedding.
+        .with_visible(spec.visible)
+        .with_focused(spec.visible && spec.parent.is_none())
 }

@@ -58,6 +58,14 @@ extern "C" {
         function: *const c_void,
         data: *mut c_void,
     ) -> u32;
+    pub fn g_unix_fd_add_full(
+        priority: i32,
+        fd: i32,
+        condition: u32,
+        function: *const c_void,
+        data: *mut c_void,
+        notify: *const c_void,
+    ) -> u32;
     pub fn g_variant_check_format_string(
         value: *mut c_void,
         format: *const c_char,

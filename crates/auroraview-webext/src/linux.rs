@@ -13,7 +13,13 @@ use std::os::unix::net::UnixStream;
 /// The name the page's post function has until the bridge takes it.
 const POST_FUNCTION: &CStr = c"__auroraview_socket_post";
 /// Most bytes read from the runtime in one turn of the web process's loop.
-const READ_PER_TURN: usize = 1 << 20;
+const READ_PER_TURN: usize = 256 << 10;
+/// The GLib priority the runtime's scripts are read at: WebKit's own (its IPC dispatch and
+/// the page's timers run at 100 in the web process, its rendering at 100-110). At GLib's
+/// default (0) a runtime that keeps the socket readable, Python threads flooding `emit`,
+/// starved all of them: the page's `setInterval`s stopped, so its calls stopped too. At
+/// 100 each turn of the loop serves both, a turn of ours at most [`READ_PER_TURN`].
+const READ_PRIORITY: i32 = 100;
 
 struct Connection {
     socket: UnixStream,
@@ -75,11 +81,13 @@ pub unsafe extern "C" fn webkit_web_extension_initialize_with_user_data(
             std::ptr::null(),
             0,
         );
-        g_unix_fd_add(
+        g_unix_fd_add_full(
+            READ_PRIORITY,
             fd,
             G_IO_IN | G_IO_HUP | G_IO_ERR,
             readable as *const c_void,
             std::ptr::null_mut(),
+            std::ptr::null(),
         );
     }
 }

@@ -88,10 +88,10 @@ test-py: build vite-panel
 	# (what a build without the web extension, or a page that cannot reach it, uses).
 	AURORAVIEW_TRANSPORT=engine QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
 		$(WITH_DISPLAY) $(PY) -m pytest -q tests/adversarial
-	# Hosted mode leaves the socket off by default; its own tests run there with it on.
-	AURORAVIEW_TRANSPORT=socket AURORAVIEW_TEST_WEBVIEW_MODE=hosted \
+	# And hosted with the socket off: the engine's way on the host's main thread.
+	AURORAVIEW_TRANSPORT=engine AURORAVIEW_TEST_WEBVIEW_MODE=hosted \
 		QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} \
-		$(WITH_DISPLAY) $(PY) -m pytest -q tests/adversarial/test_bridge_socket.py
+		$(WITH_DISPLAY) $(PY) -m pytest -q tests/adversarial
 
 # The abi3 wheel the version matrix installs. No manylinux audit (--auditwheel skip): the
 # extension links the system WebKitGTK, as wry does, which a manylinux wheel cannot bundle;

@@ -22,12 +22,8 @@ pytestmark = [
     pytest.mark.timeout(60),
     pytest.mark.skipif(sys.platform != "linux", reason="the bridge's socket is Linux's"),
     pytest.mark.skipif(
-        os.environ.get("AURORAVIEW_TRANSPORT") == "engine"
-        or (
-            os.environ.get("AURORAVIEW_TEST_WEBVIEW_MODE") == "hosted"
-            and os.environ.get("AURORAVIEW_TRANSPORT") != "socket"
-        ),
-        reason="the socket is off (hosted mode: unless AURORAVIEW_TRANSPORT=socket)",
+        os.environ.get("AURORAVIEW_TRANSPORT") == "engine",
+        reason="the socket is off (AURORAVIEW_TRANSPORT=engine)",
     ),
 ]
 

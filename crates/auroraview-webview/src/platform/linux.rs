@@ -30,7 +30,7 @@ pub(crate) fn start_ui_thread(
                 started.elapsed().as_secs_f64() * 1e3
             );
             super::x11_errors::install();
-            super::transport_linux::start(false);
+            super::transport_linux::start();
             // The thread owns the context for the life of the process (leaked, so the
             // ownership guard can live as long).
             let context: &'static glib::MainContext =
@@ -69,7 +69,7 @@ pub(crate) fn start_hosted(
     })?;
     quiet_foreign_window_noise();
     super::x11_errors::install();
-    super::transport_linux::start(true);
+    super::transport_linux::start();
     hooks::install(ui);
     on_start(ThreadKey::current());
     Ok(())

@@ -17,10 +17,11 @@
 //! carry back; which view a post is for (its token), and whether it is that view's, is the
 //! UI thread's to judge.
 //!
-//! On by default in own mode when the extension's library is found (`set_extension_dir`, or
-//! the `AURORAVIEW_WEB_EXTENSION_DIR` environment variable); `AURORAVIEW_TRANSPORT=engine`
-//! turns it off. In hosted mode it is off unless `AURORAVIEW_TRANSPORT=socket`. Without it, or for a web process that cannot connect, pages use the engine's
-//! path, and so does a script for a page whose connection is gone.
+//! On by default, in own and hosted mode, when the extension's library is found
+//! (`set_extension_dir`, or the `AURORAVIEW_WEB_EXTENSION_DIR` environment variable);
+//! `AURORAVIEW_TRANSPORT=engine` turns it off. Without it, or for a web process that cannot
+//! connect, pages use the engine's path, and so does a script for a page whose connection is
+//! gone.
 //!
 //! What must not live here: the bridge's protocol (`auroraview_core::ipc`), deciding what
 //! goes to a page and when (`ui/view.rs`).
@@ -53,16 +54,9 @@ pub fn set_extension_dir(dir: PathBuf) {
     *EXTENSION_DIR.lock_unpoisoned() = Some(dir);
 }
 
-fn extension_dir(hosted: bool) -> Option<PathBuf> {
-    match std::env::var("AURORAVIEW_TRANSPORT").as_deref() {
-        Ok("engine") => return None,
-        Ok("socket") => {}
-        // Hosted, a flood of page calls and emits from 4 threads ran 2-4x slower with the
-        // socket (2-5 s took 7-21 s, once more than 10): its cheaper deliveries crowd out the
-        // page's own tasks (docs/architecture.md). Off there until a page's deliveries in
-        // flight are bounded; AURORAVIEW_TRANSPORT=socket turns it on.
-        _ if hosted => return None,
-        _ => {}
+fn extension_dir() -> Option<PathBuf> {
+    if std::env::var("AURORAVIEW_TRANSPORT").as_deref() == Ok("engine") {
+        return None;
     }
     let dir = std::env::var_os("AURORAVIEW_WEB_EXTENSION_DIR")
         .map(PathBuf::from)
@@ -112,9 +106,8 @@ thread_local! {
 
 /// Opens the socket and starts accepting (the UI thread, once, before any WebView), if the
 /// extension is installed and the transport not turned off.
-/// `hosted`: the UI thread is the host's main thread (then off unless asked for).
-pub(crate) fn start(hosted: bool) {
-    let Some(dir) = extension_dir(hosted) else {
+pub(crate) fn start() {
+    let Some(dir) = extension_dir() else {
         return;
     };
     match listen() {

@@ -17,9 +17,9 @@
 //! Otherwise closing a WebView ends its web process (a page stuck in a loop would keep a
 //! CPU busy) unless another open WebView still uses it. Which do is known from the bridge's
 //! socket: each web process has a connection of its own, and a page's posts say by which
-//! one it came. Before a page has posted by an open connection (hosted mode, where the
-//! socket is off; after a crash), the WebViews built into one process count as sharing it;
-//! the error is then to keep a process, never to end another page's.
+//! one it came. Before a page has posted by an open connection (the socket turned off with
+//! `AURORAVIEW_TRANSPORT=engine`; after a crash), the WebViews built into one process count
+//! as sharing it; the error is then to keep a process, never to end another page's.
 //!
 //! What must not live here: building the WebView (`lifecycle.rs`), the engine calls
 //! (`crate::platform`).

@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
-os.environ.setdefault("AURORAVIEW_DISPATCHER", "standalone")
+if "--hosted" not in __import__("sys").argv:
+    os.environ.setdefault("AURORAVIEW_DISPATCHER", "standalone")
 
 from auroraview import WebView
 from auroraview.utils import run_main_loop, stop_main_loop
@@ -195,6 +196,75 @@ def webengine_scenario() -> None:
     print("WEBENGINE " + json.dumps(out), flush=True)
 
 
+def hosted_scenario() -> None:
+    """auroraview hosted in a QApplication, in its own process: Qt's loop runs on the main
+    thread (as in a Qt DCC) and the WebView's UI work runs there; a worker thread drives the
+    same call and eval measurements as the own-mode rows. Prints one JSON line."""
+    import json
+
+    from auroraview.utils import dcc_thread_safe
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    wv = WebView(html=PAGE, mode="hosted")
+    wv.on("echo")(echo)
+    wv.on("echo_main")(dcc_thread_safe(echo))
+    out: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            wv.eval_js_sync("auroraview.whenReady().then(() => 1)", timeout_ms=30_000)
+            runs: dict[str, list] = {"call": [], "call_main": [], "eval": []}
+            for _ in range(REPEATS):
+                runs["call"].append(bench_calls(wv, "echo"))
+                runs["call_main"].append(bench_calls(wv, "echo_main"))
+                runs["eval"].append(bench_eval(wv))
+            for key, values in runs.items():
+                out[key] = [statistics.median(v[i] for v in values) for i in (0, 1)]
+            from auroraview import _core
+
+            out["socket_posts"] = _core.runtime_stats()["socket_posts"]
+        finally:
+            done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    check = QTimer()
+    check.timeout.connect(lambda: app.quit() if done.is_set() else None)
+    check.start(20)
+    QTimer.singleShot(300_000, app.quit)
+    app.exec()
+    print("HOSTED " + json.dumps(out), flush=True)
+    os._exit(0)  # measured; closing is not part of it
+
+
+def hosted_rows(transport: str) -> Optional[dict]:
+    """The hosted scenario with ``AURORAVIEW_TRANSPORT=transport`` (None without PySide6)."""
+    import importlib.util
+    import json
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("PySide6.QtWidgets") is None:
+        return None
+    env = dict(os.environ, AURORAVIEW_TRANSPORT=transport)
+    env.pop("QT_NO_GLIB", None)
+    env.pop("AURORAVIEW_DISPATCHER", None)
+    env.setdefault("QT_QPA_PLATFORM", "xcb")
+    proc = subprocess.run(
+        [sys.executable, __file__, "--hosted"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("HOSTED "):
+            return json.loads(line[len("HOSTED ") :])
+    raise RuntimeError(f"the hosted scenario failed:\n{proc.stdout}\n{proc.stderr}")
+
+
 def webengine_peer() -> Optional[dict]:
     """Runs the QtWebEngine scenario if PySide6's QtWebEngine is installed; None if not."""
     import importlib.util
@@ -342,6 +412,19 @@ def main() -> None:
         print(f"{'engine paths: WebKitGTK alone, a call (ms)':<44}{'p50':>12}{'p99':>12}")
         for path, (p50, p99) in engine.items():
             print(f"{'  ' + path:<44}{p50:>12.3f}{p99:>12.3f}")
+    hosted = {way: hosted_rows(way) for way in ("socket", "engine")}
+    if hosted["socket"] is not None:
+        print(f"{'hosted in a QApplication (Qt loop, main thread)':<44}{'p50':>12}{'p99':>12}")
+        for rows in hosted.values():
+            assert rows is not None
+            label = "bridge's socket" if rows["socket_posts"] else "engine's way"
+            for key, what in (
+                ("call", "call, handler thread"),
+                ("call_main", "call, dcc_mode main"),
+                ("eval", "eval_js_sync"),
+            ):
+                p50, p99 = rows[key]
+                print(f"{'  ' + what + ', ' + label + ' (ms)':<44}{p50:>12.3f}{p99:>12.3f}")
     peer = webengine_peer()
     if peer is None:
         print("QtWebEngine + QWebChannel: not installed (PySide6-Addons), not measured")
@@ -355,6 +438,16 @@ def main() -> None:
         if floor is not None:
             print(f"{'  ratio call p50, floor / QtWebEngine':<44}{f50 / w50:>11.2f}x")
             print(f"{'  ratio eval p50, floor / QtWebEngine':<44}{fe50 / we50:>11.2f}x")
+        for way, rows in hosted.items():
+            if rows is not None:
+                print(
+                    f"{'  ratio call p50, hosted ' + way + ' / QtWebEngine':<44}"
+                    f"{rows['call'][0] / w50:>11.2f}x"
+                )
+                print(
+                    f"{'  ratio eval p50, hosted ' + way + ' / QtWebEngine':<44}"
+                    f"{rows['eval'][0] / we50:>11.2f}x"
+                )
         for path, (p50, _) in (engine or {}).items():
             print(f"{'  ratio p50, engine ' + path + ' / QtWebEngine call':<44}{p50 / w50:>11.2f}x")
     print()
@@ -369,8 +462,14 @@ def main() -> None:
             ("call p50 <= 0.8x QtWebEngine", call50 <= 0.8 * peer["call"][0]),
             ("eval p50 <= 1.0x QtWebEngine", eval50 <= 1.0 * peer["eval"][0]),
         ]
+        rows = hosted["socket"]
+        if rows is not None:
+            targets += [
+                ("hosted call p50 <= 0.8x QtWebEngine", rows["call"][0] <= 0.8 * peer["call"][0]),
+                ("hosted eval p50 <= 1.0x QtWebEngine", rows["eval"][0] <= peer["eval"][0]),
+            ]
     for label, ok in targets:
-        print(f"target {label:<30} {'PASS' if ok else 'MISS'}")
+        print(f"target {label:<37} {'PASS' if ok else 'MISS'}")
 
 
 if __name__ == "__main__":
@@ -378,5 +477,7 @@ if __name__ == "__main__":
 
     if "--webengine" in sys.argv:
         webengine_scenario()
+    elif "--hosted" in sys.argv:
+        hosted_scenario()
     else:
         main()

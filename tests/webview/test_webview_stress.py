@@ -3,6 +3,7 @@ many concurrent evaluations. Counted and checked in the page and in Python."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -99,10 +100,10 @@ def test_the_pages_own_timers_keep_running_while_python_floods_emits(wv_host):
     stop.set()
     join_all(emitters)
     assert min(sent) > 0
-    # 100 ticks are due in 2 s; a starved page delivered none. Here: 43-50 in own mode, 7-20
-    # in hosted mode (scripts take the engine's own way there, and Qt's one thread serves the
-    # flood and the calls); a hidden page, whose timers WebKit slows to 1 a second, 2.
-    least = 15 if wv_host.mode == "own" else 3
+    # 100 ticks are due in 2 s; a starved page delivered none. Here: 43-50 by the socket, own
+    # and hosted; 5-20 the engine's way (AURORAVIEW_TRANSPORT=engine), whose deliveries cost
+    # the page more; a hidden page, whose timers WebKit slows to 1 a second, 2.
+    least = 3 if os.environ.get("AURORAVIEW_TRANSPORT") == "engine" else 15
     assert during >= least, f"{during} timer ticks in 2 s of a flood of {sum(sent)} emits"
 
 

@@ -68,7 +68,9 @@ class PageMethods:
 
     def emit(self, event_name: str, data: Any = None) -> None:
         """Deliver ``data`` to the page's ``auroraview.on(event_name, ...)`` listeners
-        (``None`` arrives as ``null``). Data JSON cannot hold raises ``PayloadError``."""
+        (``None`` arrives as ``null``). Data JSON cannot hold raises ``PayloadError``; a page
+        too far behind (16 MiB of events unread) or a full queue raises ``QueueFullError``:
+        slow down and retry."""
         self._core.emit(event_name, to_json(data, "emit(%r)", event_name))
 
     def eval_js(self, script: str) -> None:

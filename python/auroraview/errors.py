@@ -141,8 +141,9 @@ class WebViewClosedError(WebViewError):
 
 
 class QueueFullError(WebViewError):
-    """The UI thread's command queue is at its bound: the sender is told instead of the
-    command being dropped. Slow down, or batch into fewer, larger messages."""
+    """The UI thread's command queue is at its bound, or (``emit``) the page is behind: its
+    web process has more than 16 MiB of events unread. The sender is told instead of the
+    message being dropped or piled up. Slow down, or batch into fewer, larger messages."""
 
 
 class PayloadError(WebViewError, ValueError):

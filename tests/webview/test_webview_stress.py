@@ -107,6 +107,65 @@ def test_the_pages_own_timers_keep_running_while_python_floods_emits(wv_host):
     assert during >= least, f"{during} timer ticks in 2 s of a flood of {sum(sent)} emits"
 
 
+def test_emit_says_the_page_is_behind_and_nothing_is_lost(wv_host):
+    """A page that runs nothing for 3 s while Python emits 64 KiB events: once the page's web
+    process has 16 MiB unread, ``emit`` raises QueueFullError saying the page is behind (it
+    does not queue without bound); once the page catches up, ``emit`` works again, and the
+    page has every event that was accepted, no more and no fewer."""
+    from auroraview.errors import QueueFullError
+
+    if os.environ.get("AURORAVIEW_TRANSPORT") == "engine":
+        pytest.skip("counted on the bridge's socket only")
+    webview = wv_host.open_ready(
+        html="<script>window.got = 0; auroraview.on('big', () => { got++; });</script>"
+    )
+    webview.eval_js("const until = Date.now() + 3000; while (Date.now() < until) {}")
+    wv_host.serve_for(0.2)  # the page is in its loop
+    payload = "x" * (64 << 10)
+    accepted = 0
+    refused: list = []
+
+    def flood(_: int) -> None:
+        nonlocal accepted
+        while accepted < 4000:  # 250 MiB: far past the bound
+            try:
+                webview.emit("big", payload)
+            except QueueFullError as exc:
+                refused.append(exc)
+                return
+            accepted += 1
+
+    flooder = start_threads(flood, 1)
+    # The host's loop runs meanwhile (in hosted mode it is the UI thread that writes).
+    assert wv_host.serve_until(lambda: not flooder[0].is_alive(), 60)
+    assert refused, f"{accepted} events of 64 KiB accepted while the page ran nothing"
+    assert "behind" in str(refused[0]), refused[0]
+    # The bound (16 MiB) plus what was on its way: the queue and the socket's buffers.
+    assert 200 <= accepted <= 1200, accepted
+
+    def emit_again() -> bool:
+        nonlocal accepted
+        try:
+            webview.emit("big", payload)
+        except QueueFullError:
+            return False
+        accepted += 1
+        return True
+
+    assert wv_host.serve_until(emit_again, 30), "emit still refused after the page caught up"
+
+    def page_got() -> int:
+        # Asynchronously: in hosted mode this thread is the UI thread.
+        future = webview.eval_js_async("window.got", timeout_ms=10_000)
+        assert wv_host.serve_until(future.done, 15)
+        return future.result()
+
+    deadline = time.monotonic() + 30
+    while page_got() < accepted and time.monotonic() < deadline:
+        wv_host.serve_for(0.1)
+    assert page_got() == accepted
+
+
 @pytest.mark.parametrize(
     ("wv_host", "route"),
     [

@@ -109,7 +109,7 @@ pub(crate) fn dispatch_error(
 pub(crate) fn send_error_class(err: &SendError) -> ErrorClass {
     match err {
         SendError::Closed => ErrorClass::WebViewClosed,
-        SendError::QueueFull { .. } => ErrorClass::QueueFull,
+        SendError::QueueFull { .. } | SendError::PageBehind { .. } => ErrorClass::QueueFull,
         SendError::Payload(_) => ErrorClass::Payload,
         SendError::WouldDeadlock(_) => ErrorClass::WrongThread,
     }

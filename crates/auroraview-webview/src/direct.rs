@@ -32,6 +32,11 @@ use auroraview_core::poison::MutexExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Most bytes of scripts a page's web process may leave unread before `emit` says the page
+/// is behind (`SendError::PageBehind`): about a second of events for a page here. The
+/// connection's outbox would take up to 256 MiB, and the page would run them for minutes.
+pub const MAX_UNREAD_BYTES: usize = 16 << 20;
+
 /// Most bytes of a script written directly; larger answers go through the UI thread.
 pub(crate) const MAX_DIRECT_BYTES: usize = 64 * 1024;
 
@@ -58,6 +63,15 @@ impl Lane {
     /// An ordered command for the view is about to be pushed (before the push).
     pub(crate) fn count_push(&self) {
         self.pushed.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Bytes the view's web process has not read yet, as far as a thread that must not wait
+    /// can tell: 0 while the UI thread is publishing, or the page does not take the socket.
+    pub(crate) fn unread_bytes(&self) -> usize {
+        let Some(p) = self.published.try_lock_now() else {
+            return 0;
+        };
+        p.writer.as_ref().map_or(0, |(writer, _)| writer.unsent())
     }
 
     /// The push counted by [`Lane::count_push`] failed: nothing was queued.

@@ -10,6 +10,10 @@ pub enum SendError {
     Closed,
     /// The UI thread's command queue is at its bound; retry later or slow down.
     QueueFull { capacity: usize },
+    /// The page's web process has this many bytes of the runtime's scripts still unread
+    /// (more than [`MAX_UNREAD_BYTES`](crate::MAX_UNREAD_BYTES)): its page runs them slower
+    /// than they come. Retry later or slow down.
+    PageBehind { unread: usize },
     /// The payload was refused (too large, not JSON).
     Payload(OpError),
     /// A blocking wait was requested on the UI thread itself, which would deadlock.
@@ -24,6 +28,11 @@ impl fmt::Display for SendError {
                 f,
                 "the WebView command queue is full ({capacity} commands waiting); the UI \
                  thread is not keeping up"
+            ),
+            SendError::PageBehind { unread } => write!(
+                f,
+                "the page is {unread} bytes behind (its web process has not read them yet): \
+                 it runs the events slower than they come; slow down and retry"
             ),
             SendError::Payload(e) => e.fmt(f),
             SendError::WouldDeadlock(what) => f.write_str(what),

@@ -50,6 +50,7 @@ mod window_event;
 pub use call::{PageCall, Responder, INTERNAL_ERROR};
 pub use commands::COMMAND_QUEUE_CAPACITY;
 pub use dialog::{DialogKind, DialogSpec, MessageLevel};
+pub use direct::MAX_UNREAD_BYTES;
 pub use error::{EvalError, SendError, StartError};
 pub use origin::origin_of;
 pub use proxy::WebViewProxy;

@@ -5,6 +5,7 @@
 //! the completion thread (`reactor.rs`), each exactly once, or through a bounded wait.
 
 use crate::commands::UiCommand;
+use crate::direct::MAX_UNREAD_BYTES;
 use crate::error::{EvalError, SendError};
 use crate::inner::RuntimeInner;
 use crate::reactor::{CloseHook, Completion, ReactorMsg};
@@ -91,7 +92,13 @@ impl WebViewProxy {
     }
 
     /// Delivers event `name` with `data` (JSON text) to the page's `auroraview.on` listeners.
+    /// `PageBehind` while the page's web process has more than [`MAX_UNREAD_BYTES`] of
+    /// scripts unread (by the bridge's socket; the engine's way has no such count).
     pub fn emit(&self, name: &str, data: &str) -> Result<(), SendError> {
+        let unread = self.view.lane.unread_bytes();
+        if unread > MAX_UNREAD_BYTES {
+            return Err(SendError::PageBehind { unread });
+        }
         self.page_op(PageOp::emit(name, data))
     }
 

@@ -136,6 +136,10 @@ impl Writer {
     pub(crate) fn send_from_any_thread(&self, _page: u64, _script: &str) -> bool {
         match *self {}
     }
+
+    pub(crate) fn unsent(&self) -> usize {
+        match *self {}
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -11,6 +11,7 @@ use auroraview_core::frames::{Kind, Outbox, Written};
 use auroraview_core::poison::MutexExt;
 use std::os::fd::AsRawFd as _;
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Most bytes of scripts waiting for one web process to read them; past that a script goes
@@ -23,6 +24,9 @@ const MAX_UNSENT_BYTES: usize = 256 << 20;
 pub(crate) struct Writer {
     conn: u64,
     state: Mutex<WriterState>,
+    /// The outbox's size as of its last change under the lock, for readers that must not
+    /// take it ([`Writer::unsent`]).
+    unsent: AtomicUsize,
 }
 
 struct WriterState {
@@ -51,6 +55,7 @@ impl Writer {
                 out: Outbox::default(),
                 watched: false,
             }),
+            unsent: AtomicUsize::new(0),
         }))
     }
 
@@ -61,7 +66,16 @@ impl Writer {
     /// Queues `script` for page `page` and writes what the socket takes now, unless a watch
     /// is already waiting to (then the frame waits behind the bytes before it).
     pub(super) fn push(&self, page: u64, script: &str) -> Result<Pushed, String> {
-        Self::push_locked(&mut self.lock(), page, script)
+        let mut st = self.lock();
+        let pushed = Self::push_locked(&mut st, page, script);
+        self.unsent.store(st.out.pending(), Ordering::Relaxed);
+        pushed
+    }
+
+    /// Bytes waiting for the web process to read them (its socket full), as of the last
+    /// push or write; read without the lock, so by any thread, at any time.
+    pub(crate) fn unsent(&self) -> usize {
+        self.unsent.load(Ordering::Relaxed)
     }
 
     fn push_locked(st: &mut WriterState, page: u64, script: &str) -> Result<Pushed, String> {
@@ -102,6 +116,7 @@ impl Writer {
         };
         let behind = matches!(st.out.write_to(stream.as_raw_fd()), Ok(Written::Partly));
         st.watched = behind;
+        self.unsent.store(st.out.pending(), Ordering::Relaxed);
         behind
     }
 
@@ -112,6 +127,7 @@ impl Writer {
         st.stream = None;
         st.out.clear();
         st.watched = false;
+        self.unsent.store(0, Ordering::Relaxed);
     }
 
     /// Writes `script` for page `page` from any thread, without waiting: false if the
@@ -123,6 +139,7 @@ impl Writer {
             return false;
         };
         let pushed = Self::push_locked(&mut st, page, script);
+        self.unsent.store(st.out.pending(), Ordering::Relaxed);
         drop(st);
         match pushed {
             Ok(Pushed::Done) => true,

@@ -1,6 +1,7 @@
 """JSON encoding of what Python sends to the page (``auroraview._payload.to_json``): the
 same text as ``json.dumps`` would give, lone surrogates escaped, every failure a
-``PayloadError`` naming the call, and one shared encoder that threads can use at once.
+``PayloadError`` naming the call, cycles refused at once, and encoders that threads (and a
+value's own code, encoding again) can use at the same time.
 
 No WebView here: the encoder's answers are checked directly; the suites under
 ``tests/webview`` and ``tests/adversarial`` check that pages receive them.
@@ -63,7 +64,7 @@ def test_the_text_is_what_json_dumps_gives(value, monkeypatch):
     want = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     assert to_json(value, "x") == want
     # Where the interpreter has no C encoder, the stdlib's JSONEncoder gives the same.
-    monkeypatch.setattr(_payload, "_fast", None)
+    monkeypatch.setattr(_payload, "_MAKE", None)
     assert to_json(value, "x") == want
 
 
@@ -91,16 +92,60 @@ def test_values_json_cannot_hold_raise_payload_error_naming_the_call(value, caus
     assert isinstance(info.value, ValueError)
 
 
-def test_a_cycle_is_refused_and_leaves_the_shared_encoder_clean():
+def test_a_cycle_is_refused_at_once_and_leaves_no_markers_behind():
     looped: list[Any] = [1]
     looped.append(looped)
-    with pytest.raises(PayloadError, match="RecursionError"):
-        to_json(looped, "a Channel message")
-    # No marker of the failed walk is left behind: the same objects encode afterwards.
+    node: dict[str, Any] = {"name": "n"}
+    node["children"] = [{"parent": node}]
+    for value in (looped, node):
+        with pytest.raises(PayloadError, match="Circular reference detected"):
+            to_json(value, "a Channel message")
+    # The failed walks left no ids behind: the same objects encode afterwards.
     looped.pop()
     assert to_json(looped, "x") == "[1]"
-    shared = {"k": 1}
-    assert to_json([shared, shared], "x") == '[{"k":1},{"k":1}]'
+    node["children"] = []
+    assert to_json([node, node], "x") == '[{"name":"n","children":[]},{"name":"n","children":[]}]'
+
+
+def test_a_cycle_on_a_thread_with_a_small_stack_is_refused_not_a_crash():
+    # Rust's threads default to 2 MiB; from 3.12 the recursion limit assumes 8 MiB, so a
+    # cycle walked to the limit crashed such a thread (3.13). Refused at once instead.
+    node: dict[str, Any] = {}
+    node["self"] = node
+    seen: list[Any] = []
+    old = threading.stack_size(2 << 20)
+    try:
+        worker = threading.Thread(target=lambda: seen.append(_raises(node)))
+        worker.start()
+    finally:
+        threading.stack_size(old)
+    worker.join(10)
+    assert len(seen) == 1 and "Circular reference" in seen[0], seen
+
+
+def _raises(value: Any) -> str:
+    try:
+        to_json(value, "x")
+    except PayloadError as exc:
+        return str(exc)
+    return "no error"
+
+
+def test_a_values_own_code_that_encodes_again_gets_its_own_walk():
+    inner: list[str] = []
+    entered: list[bool] = []
+
+    class Reentrant(dict):
+        def items(self):  # type: ignore[override]
+            if not entered:
+                entered.append(True)
+                inner.append(to_json(outer, "inner"))  # the value being walked, again
+            return super().items()
+
+    shared = Reentrant(a=1)
+    outer = [shared, 2]
+    assert to_json(outer, "outer") == '[{"a":1},2]'
+    assert inner == ['[{"a":1},2]']
 
 
 def test_keyboard_interrupt_from_the_values_own_code_passes_through():

@@ -250,3 +250,46 @@ def test_emit_of_data_json_cannot_hold_raises_payload_error(wv_host, case, data,
     assert isinstance(info.value, ValueError)
     webview.emit("x", {"fine": True})
     assert wv_host.run_js(webview, "1") == 1
+
+
+def _kernel_thread_name() -> str:
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm") as comm:
+        return comm.read().strip()
+
+
+def _stack_bytes() -> int:
+    """The calling thread's stack size (glibc's ``pthread_getattr_np``)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    libc.pthread_self.restype = ctypes.c_ulong
+    attr = ctypes.create_string_buffer(128)  # pthread_attr_t is 56 bytes on x86-64
+    assert libc.pthread_getattr_np(ctypes.c_ulong(libc.pthread_self()), attr) == 0
+    size = ctypes.c_size_t()
+    assert libc.pthread_attr_getstacksize(attr, ctypes.byref(size)) == 0
+    libc.pthread_attr_destroy(attr)
+    return size.value
+
+
+def test_the_threads_that_run_handlers_and_callbacks_have_a_main_threads_stack(wv_host):
+    """Handlers and ``eval_js_async`` callbacks run on threads of ours: they get 8 MiB, as a
+    main thread does, since CPython 3.12+ sizes its recursion guard for that (at Rust's
+    default 2 MiB a value nested deep enough crashed the thread instead of raising)."""
+    webview = wv_host.open_ready(html=PAGE, dcc_mode=False)
+    seen: dict[str, tuple[str, int]] = {}
+    webview.on("stack")(
+        lambda _=None: seen.__setitem__("handler", (_kernel_thread_name(), _stack_bytes()))
+    )
+    assert settle(wv_host, webview, "auroraview.call('stack')")[0] == "ok"
+    done = threading.Event()
+
+    def callback(_value, _error) -> None:
+        seen["completion"] = (_kernel_thread_name(), _stack_bytes())
+        done.set()
+
+    webview.eval_js_async("1", callback)
+    assert wv_host.serve_until(done.is_set, 10)
+    assert seen["handler"][0].startswith("auroraview-hand"), seen  # names are cut at 15
+    assert seen["completion"][0].startswith("auroraview-comp"), seen
+    for where in ("handler", "completion"):
+        assert seen[where][1] >= 8 << 20, (where, seen[where])

@@ -97,6 +97,7 @@ pub(crate) fn install() {
     }
     let spawned = std::thread::Builder::new()
         .name("auroraview-log".into())
+        .stack_size(auroraview_webview::APP_THREAD_STACK_BYTES)
         .spawn(move || forward(rx));
     if spawned.is_ok() {
         if let Some(bridge) = BRIDGE.get() {

@@ -17,9 +17,10 @@
 //!
 //! The check and the write happen under the lane's lock, which the UI thread takes to
 //! publish: the state cannot change between them. Lock order: lane, then the connection's
-//! writer; the UI thread never holds both. The answering thread never waits for either (it
-//! may hold Python's GIL): if one is busy, the answer takes the queue, which is always
-//! correct. Large answers ([`MAX_DIRECT_BYTES`]) take the queue, so that nobody holds the
+//! writer (the UI thread, publishing, takes only the lane). The answering thread, which in
+//! hosted mode may be the UI thread itself, takes both with `try_lock` and never waits for
+//! either (it may hold Python's GIL): if one is busy, the answer takes the queue, which is
+//! always correct. Large answers ([`MAX_DIRECT_BYTES`]) take the queue, so that nobody holds the
 //! writer's lock for a long copy.
 //!
 //! What must not live here: deciding what a page is sent (`ui/`), the socket (`platform`).

@@ -49,6 +49,12 @@ mod window_event;
 
 pub use call::{PageCall, Responder, INTERNAL_ERROR};
 pub use commands::COMMAND_QUEUE_CAPACITY;
+
+/// The stack of every thread of ours that runs the application's code (handlers, completion
+/// callbacks, scheme handlers, log records): what a process's main thread gets on Linux.
+/// Rust's default (2 MiB) is less than CPython 3.12+ sizes its recursion guard for, so a
+/// value nested deep enough crashed such a thread instead of raising `RecursionError`.
+pub const APP_THREAD_STACK_BYTES: usize = 8 << 20;
 pub use dialog::{DialogKind, DialogSpec, MessageLevel};
 pub use direct::MAX_UNREAD_BYTES;
 pub use error::{EvalError, SendError, StartError};

@@ -72,6 +72,7 @@ impl Reactor {
         let counted = pending.clone();
         std::thread::Builder::new()
             .name("auroraview-completions".into())
+            .stack_size(crate::APP_THREAD_STACK_BYTES)
             .spawn(move || {
                 let _ = key_tx.send(ThreadKey::current());
                 run(rx, &counted)

@@ -172,6 +172,7 @@ pub(crate) fn spawn_handler_thread(
     let counted = bytes.clone();
     let handle = std::thread::Builder::new()
         .name(format!("auroraview-handlers-{}", proxy.id()))
+        .stack_size(crate::APP_THREAD_STACK_BYTES)
         .spawn(move || {
             serve_bursts(
                 &rx,

@@ -61,6 +61,7 @@ impl Pool {
             let name = self.name;
             let spawned = std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
+                .stack_size(crate::APP_THREAD_STACK_BYTES)
                 .spawn(move || {
                     while let Ok(job) = rx.recv() {
                         waiting.fetch_sub(1, Ordering::AcqRel);

@@ -24,7 +24,8 @@ Hierarchy::
     └── WebViewError                a WebView operation failed
         ├── WebViewStartError       the WebView (or its UI thread) could not be created
         ├── WebViewClosedError      the WebView is closed
-        ├── QueueFullError          the UI thread's command queue is at its bound
+        ├── QueueFullError          the UI thread's command queue is at its bound, or
+        │                           (emit) the page has 16 MiB of events unread
         ├── PayloadError            (also a ValueError) too large, or not JSON-serialisable
         ├── JavaScriptError         (also a RuntimeError) the page's script threw;
         │                           ``.js_name`` is its type

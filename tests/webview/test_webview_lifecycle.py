@@ -491,7 +491,8 @@ def test_scripts_exit_cleanly_with_webviews_closing_or_open(wv_host, tmp_path):
 @pytest.mark.parametrize("wv_host", ["standalone", "maya"], indirect=True)
 def test_close_in_the_middle_of_a_flood(wv_host):
     """The page floods calls and events while 4 threads flood emits; a worker closes the
-    WebView mid-flight. Emitters then get WebViewClosedError (and nothing else), every
+    WebView mid-flight. Emitters slow down on QueueFullError (the page or the UI thread is
+    behind), then get WebViewClosedError (and nothing else), every
     handler ran on its thread, the handler thread ends, and nothing escapes into the host."""
     handlers_before = handler_threads()
     webview = wv_host.open_ready(html=PAGE, dcc_mode=wv_host.loop == "maya")

@@ -119,6 +119,14 @@ def test_emit_says_the_page_is_behind_and_nothing_is_lost(wv_host):
     webview = wv_host.open_ready(
         html="<script>window.got = 0; auroraview.on('big', () => { got++; });</script>"
     )
+    from auroraview import _core
+
+    def by_socket() -> bool:  # the view's scripts take the socket (its fence came back)
+        before = _core.runtime_stats()["socket_scripts"]
+        wv_host.run_js(webview, "1")
+        return _core.runtime_stats()["socket_scripts"] > before
+
+    assert wv_host.serve_until(by_socket, 10), "the page's scripts never took the socket"
     webview.eval_js("const until = Date.now() + 3000; while (Date.now() < until) {}")
     wv_host.serve_for(0.2)  # the page is in its loop
     payload = "x" * (64 << 10)

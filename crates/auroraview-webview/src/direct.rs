@@ -20,8 +20,8 @@
 //! writer (the UI thread, publishing, takes only the lane). The answering thread, which in
 //! hosted mode may be the UI thread itself, takes both with `try_lock` and never waits for
 //! either (it may hold Python's GIL): if one is busy, the answer takes the queue, which is
-//! always correct. Large answers ([`MAX_DIRECT_BYTES`]) take the queue, so that nobody holds the
-//! writer's lock for a long copy.
+//! always correct. Large answers ([`MAX_DIRECT_BYTES`]) take the queue, so that nobody
+//! holds the writer's lock for a long copy.
 //!
 //! What must not live here: deciding what a page is sent (`ui/`), the socket (`platform`).
 //!
@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex};
 
 /// Most bytes of scripts a page's web process may leave unread before `emit` says the page
 /// is behind (`SendError::PageBehind`): about a second of events for a page here. The
-/// connection's outbox would take up to 256 MiB, and the page would run them for minutes.
+/// connection's outbox would take up to 256 MiB, which a page runs for many seconds.
 pub const MAX_UNREAD_BYTES: usize = 16 << 20;
 
 /// Most bytes of a script written directly; larger answers go through the UI thread.

@@ -239,54 +239,42 @@ def hosted_scenario() -> None:
     os._exit(0)  # measured; closing is not part of it
 
 
-def hosted_rows(transport: str) -> Optional[dict]:
-    """The hosted scenario with ``AURORAVIEW_TRANSPORT=transport`` (None without PySide6)."""
-    import importlib.util
+def scenario(flag: str, tag: str, env: dict, timeout: float) -> dict:
+    """Runs this file with ``flag`` in a process of its own; its ``TAG {json}`` line."""
     import json
     import subprocess
     import sys
 
+    env = dict(env)
+    env.pop("QT_NO_GLIB", None)  # Qt on GLib, as a DCC runs it
+    proc = subprocess.run(
+        [sys.executable, __file__, flag], capture_output=True, text=True, timeout=timeout, env=env
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith(tag + " "):
+            return json.loads(line[len(tag) + 1 :])
+    raise RuntimeError(f"the {flag} scenario failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def hosted_rows(transport: str) -> Optional[dict]:
+    """The hosted scenario with ``AURORAVIEW_TRANSPORT=transport`` (None without PySide6)."""
+    import importlib.util
+
     if importlib.util.find_spec("PySide6.QtWidgets") is None:
         return None
     env = dict(os.environ, AURORAVIEW_TRANSPORT=transport)
-    env.pop("QT_NO_GLIB", None)
     env.pop("AURORAVIEW_DISPATCHER", None)
     env.setdefault("QT_QPA_PLATFORM", "xcb")
-    proc = subprocess.run(
-        [sys.executable, __file__, "--hosted"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("HOSTED "):
-            return json.loads(line[len("HOSTED ") :])
-    raise RuntimeError(f"the hosted scenario failed:\n{proc.stdout}\n{proc.stderr}")
+    return scenario("--hosted", "HOSTED", env, 600)
 
 
 def webengine_peer() -> Optional[dict]:
     """Runs the QtWebEngine scenario if PySide6's QtWebEngine is installed; None if not."""
     import importlib.util
-    import json
-    import subprocess
-    import sys
 
     if importlib.util.find_spec("PySide6.QtWebEngineWidgets") is None:
         return None
-    env = dict(os.environ)
-    env.pop("QT_NO_GLIB", None)
-    proc = subprocess.run(
-        [sys.executable, __file__, "--webengine"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("WEBENGINE "):
-            return json.loads(line[len("WEBENGINE ") :])
-    raise RuntimeError(f"the QtWebEngine scenario failed:\n{proc.stdout}\n{proc.stderr}")
+    return scenario("--webengine", "WEBENGINE", dict(os.environ), 300)
 
 
 FLOOR_BIN = Path(__file__).resolve().parent.parent / "target/release/examples/echo_floor"

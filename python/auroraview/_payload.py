@@ -48,27 +48,9 @@ class _ThreadEncoders:
 
     def __init__(self, make: Callable[..., Callable[[Any, int], Sequence[str]]]) -> None:
         self.markers: dict[int, Any] = {}
-        self.plain = make(
-            self.markers,
-            _refuse,
-            json.encoder.encode_basestring,
-            None,
-            ":",
-            ",",
-            False,
-            False,
-            False,
-        )
-        self.ascii = make(
-            self.markers,
-            _refuse,
-            json.encoder.encode_basestring_ascii,
-            None,
-            ":",
-            ",",
-            False,
-            False,
-            False,
+        self.plain, self.ascii = (
+            make(self.markers, _refuse, quote, None, ":", ",", False, False, False)
+            for quote in (json.encoder.encode_basestring, json.encoder.encode_basestring_ascii)
         )
         #: A walk is under way on this thread (a value's own code, such as a mapping's
         #: ``items()``, encoding again): the nested one takes the stdlib's way.
